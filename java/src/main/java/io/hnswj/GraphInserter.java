@@ -1,0 +1,377 @@
+package io.hnswj;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Builds the graph as hnswlib's {@code addPoint} and {@code updatePoint} do, step for step (including
+ * the order of heap operations, so that single-threaded builds are byte-identical): greedy descent
+ * through the upper levels, a beam search of width {@code ef_construction} per level, at most M links
+ * for the new node at every level (even level 0), back-links pruned by the {@link NeighborSelector}
+ * heuristic when a list is full, and in-place updates that repair the neighbourhood.
+ *
+ * <p>Thread-safe as hnswlib is: per-node locks guard link lists; the caller holds the node's lock for
+ * a whole insert and the {@code globalLock} when the new node may become the entry point.
+ */
+final class GraphInserter {
+  private final HnswGraph graph;
+  private final VectorDistance distance;
+  private final NeighborSelector selector;
+  private final NodeLocks locks;
+  private final int m;
+  private final int efConstruction;
+
+  GraphInserter(HnswGraph graph, VectorDistance distance, int m, int efConstruction) {
+    this.graph = graph;
+    this.distance = distance;
+    this.selector = new NeighborSelector(graph, distance);
+    this.locks = graph.locks;
+    this.m = m;
+    this.efConstruction = efConstruction;
+  }
+
+  private float distanceTo(MemorySegment query, int node) {
+    return distance.between(query, 0, graph.level0(), graph.vectorAt(node));
+  }
+
+  private float distanceBetween(int a, int b) {
+    MemorySegment v = graph.level0();
+    return distance.between(v, graph.vectorAt(a), v, graph.vectorAt(b));
+  }
+
+  /**
+   * Links a new node whose record (vector, label) is written and whose upper blocks are zeroed.
+   * The caller holds the node's lock and, if {@code level} exceeds the top level, the global lock.
+   */
+  void link(Scratch scratch, int node, int level, HnswGraph.EntryPoint entry) {
+    MemorySegment query = scratch.vector;
+    int current = entry.node();
+    if (level < entry.level()) {
+      current = greedyDescent(query, current, entry.level(), level);
+    }
+    boolean entryDeleted = graph.isDeleted(entry.node());
+    for (int layer = Math.min(level, entry.level()); layer >= 0; layer--) {
+      StdHeap top = scratch.top;
+      searchLayer(scratch, current, query, layer, top);
+      if (entryDeleted) {
+        top.push(distanceTo(query, entry.node()), entry.node());
+        if (top.size() > efConstruction) {
+          top.pop();
+        }
+      }
+      current = connect(scratch, node, top, layer, false, current);
+    }
+  }
+
+  /** Moves to any closer neighbour until none is closer, from level {@code from} down to {@code to + 1}. */
+  private int greedyDescent(MemorySegment query, int start, int from, int to) {
+    int current = start;
+    float currentDistance = distanceTo(query, current);
+    for (int layer = from; layer > to; layer--) {
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        int locked = current;
+        locks.lock(locked);
+        try {
+          int size = graph.count(locked, layer);
+          for (int j = 0; j < size; j++) {
+            int candidate = graph.neighbor(locked, layer, j);
+            float d = distanceTo(query, candidate);
+            if (d < currentDistance) {
+              currentDistance = d;
+              current = candidate;
+              changed = true;
+            }
+          }
+        } finally {
+          locks.unlock(locked);
+        }
+      }
+    }
+    return current;
+  }
+
+  /**
+   * hnswlib's {@code searchBaseLayer}: beam search of width {@code ef_construction} on one level,
+   * reading each list under its node's lock. Deleted nodes are expanded but not kept. Leaves the
+   * nearest nodes in {@code top} (keyed by distance).
+   */
+  void searchLayer(Scratch scratch, int entry, MemorySegment query, int layer, StdHeap top) {
+    VisitedSet visited = scratch.visited;
+    visited.reset(graph.capacity());
+    StdHeap candidates = scratch.candidates;
+    candidates.clear();
+    top.clear();
+    float lowerBound;
+    if (!graph.isDeleted(entry)) {
+      float d = distanceTo(query, entry);
+      top.push(d, entry);
+      lowerBound = d;
+      candidates.push(-d, entry);
+    } else {
+      lowerBound = Float.MAX_VALUE;
+      candidates.push(-lowerBound, entry);
+    }
+    visited.visit(entry);
+    while (!candidates.isEmpty()) {
+      if (-candidates.topKey() > lowerBound && top.size() == efConstruction) {
+        break;
+      }
+      int current = candidates.topId();
+      candidates.pop();
+      locks.lock(current);
+      try {
+        int size = graph.count(current, layer);
+        for (int j = 0; j < size; j++) {
+          int candidate = graph.neighbor(current, layer, j);
+          if (!visited.visit(candidate)) {
+            continue;
+          }
+          float d = distanceTo(query, candidate);
+          if (top.size() < efConstruction || lowerBound > d) {
+            candidates.push(-d, candidate);
+            if (!graph.isDeleted(candidate)) {
+              top.push(d, candidate);
+            }
+            if (top.size() > efConstruction) {
+              top.pop();
+            }
+            if (!top.isEmpty()) {
+              lowerBound = top.topKey();
+            }
+          }
+        }
+      } finally {
+        locks.unlock(current);
+      }
+    }
+  }
+
+  /**
+   * hnswlib's {@code mutuallyConnectNewElement}: selects at most M neighbours among {@code top}, writes
+   * them farthest first as the node's list on {@code layer}, and adds the node to each neighbour's
+   * list, pruning a full list with the heuristic. Returns the closest selected neighbour, where the next
+   * level's search starts ({@code fallback} if nothing was selected).
+   */
+  int connect(Scratch scratch, int node, StdHeap top, int layer, boolean isUpdate, int fallback) {
+    int maxLinks = layer > 0 ? graph.maxM : graph.maxM0;
+    selector.select(scratch, top, m);
+    int selectedCount = top.size();
+    if (selectedCount == 0) {
+      return fallback;
+    }
+    int[] selected = scratch.selected(selectedCount);
+    for (int i = 0; i < selectedCount; i++) {
+      selected[i] = top.topId();
+      top.pop();
+    }
+    int nextEntry = selected[selectedCount - 1];
+
+    if (isUpdate) {
+      locks.lock(node);
+    }
+    try {
+      graph.setCount(node, layer, selectedCount);
+      for (int i = 0; i < selectedCount; i++) {
+        graph.setNeighbor(node, layer, i, selected[i]);
+      }
+    } finally {
+      if (isUpdate) {
+        locks.unlock(node);
+      }
+    }
+
+    for (int i = 0; i < selectedCount; i++) {
+      int other = selected[i];
+      locks.lock(other);
+      try {
+        int size = graph.count(other, layer);
+        if (isUpdate && contains(other, layer, size, node)) {
+          continue;
+        }
+        if (size < maxLinks) {
+          graph.setNeighbor(other, layer, size, node);
+          graph.setCount(other, layer, size + 1);
+        } else {
+          StdHeap candidates = scratch.work;
+          candidates.clear();
+          candidates.push(distanceBetween(node, other), node);
+          for (int j = 0; j < size; j++) {
+            int existing = graph.neighbor(other, layer, j);
+            candidates.push(distanceBetween(existing, other), existing);
+          }
+          selector.select(scratch, candidates, maxLinks);
+          int index = 0;
+          while (!candidates.isEmpty()) {
+            graph.setNeighbor(other, layer, index++, candidates.topId());
+            candidates.pop();
+          }
+          graph.setCount(other, layer, index);
+        }
+      } finally {
+        locks.unlock(other);
+      }
+    }
+    return nextEntry;
+  }
+
+  private boolean contains(int node, int layer, int size, int wanted) {
+    for (int j = 0; j < size; j++) {
+      if (graph.neighbor(node, layer, j) == wanted) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * hnswlib's {@code updatePoint} with update probability 1: the new vector is already in the node's
+   * record and in {@code scratch.vector}. Rebuilds the lists of the node's neighbours from their
+   * two-hop neighbourhood, then reconnects the node itself.
+   */
+  void update(Scratch scratch, int node, HnswGraph.EntryPoint entry, int elementCount) {
+    if (entry.node() == node && elementCount == 1) {
+      return;
+    }
+    int nodeLevel = graph.level(node);
+    for (int layer = 0; layer <= nodeLevel; layer++) {
+      int oneHopCount = connectionsWithLock(node, layer, scratch, true);
+      if (oneHopCount == 0) {
+        continue;
+      }
+      int[] oneHop = scratch.idBuffer.clone();
+      // sCand: the node, its neighbours and their neighbours, without duplicates, in discovery order
+      CandidateSet candidateSet = new CandidateSet();
+      candidateSet.add(node);
+      for (int i = 0; i < oneHopCount; i++) {
+        int neighbor = oneHop[i];
+        candidateSet.add(neighbor);
+        int twoHopCount = connectionsWithLock(neighbor, layer, scratch, false);
+        for (int j = 0; j < twoHopCount; j++) {
+          candidateSet.add(scratch.idBuffer2[j]);
+        }
+      }
+      CandidateSet neighborSet = new CandidateSet();
+      for (int i = 0; i < oneHopCount; i++) {
+        neighborSet.add(oneHop[i]);
+      }
+      int maxLinks = layer == 0 ? graph.maxM0 : graph.maxM;
+      for (int n = 0; n < neighborSet.size(); n++) {
+        int neighbor = neighborSet.get(n);
+        int size = candidateSet.contains(neighbor) ? candidateSet.size() - 1 : candidateSet.size();
+        int keep = Math.min(efConstruction, size);
+        StdHeap candidates = scratch.work;
+        candidates.clear();
+        for (int c = 0; c < candidateSet.size(); c++) {
+          int candidate = candidateSet.get(c);
+          if (candidate == neighbor) {
+            continue;
+          }
+          float d = distanceBetween(neighbor, candidate);
+          if (candidates.size() < keep) {
+            candidates.push(d, candidate);
+          } else if (d < candidates.topKey()) {
+            candidates.pop();
+            candidates.push(d, candidate);
+          }
+        }
+        selector.select(scratch, candidates, maxLinks);
+        locks.lock(neighbor);
+        try {
+          int count = candidates.size();
+          graph.setCount(neighbor, layer, count);
+          for (int i = 0; i < count; i++) {
+            graph.setNeighbor(neighbor, layer, i, candidates.topId());
+            candidates.pop();
+          }
+        } finally {
+          locks.unlock(neighbor);
+        }
+      }
+    }
+    repairConnections(scratch, entry, node, nodeLevel);
+  }
+
+  /** hnswlib's {@code repairConnectionsForUpdate}. */
+  private void repairConnections(Scratch scratch, HnswGraph.EntryPoint entry, int node, int nodeLevel) {
+    MemorySegment query = scratch.vector;
+    int current = entry.node();
+    if (nodeLevel < entry.level()) {
+      current = greedyDescent(query, current, entry.level(), nodeLevel);
+    }
+    if (nodeLevel > entry.level()) {
+      throw new IllegalStateException("Level of item to be updated cannot be bigger than max level");
+    }
+    for (int layer = nodeLevel; layer >= 0; layer--) {
+      StdHeap top = scratch.top;
+      searchLayer(scratch, current, query, layer, top);
+      StdHeap filtered = scratch.filtered;
+      filtered.clear();
+      while (!top.isEmpty()) {
+        if (top.topId() != node) {
+          filtered.push(top.topKey(), top.topId());
+        }
+        top.pop();
+      }
+      if (filtered.size() > 0) {
+        if (graph.isDeleted(entry.node())) {
+          filtered.push(distanceTo(query, entry.node()), entry.node());
+          if (filtered.size() > efConstruction) {
+            filtered.pop();
+          }
+        }
+        current = connect(scratch, node, filtered, layer, true, current);
+      }
+    }
+  }
+
+  /** Copies a node's list into {@code scratch.idBuffer} (or {@code idBuffer2}); returns its length. */
+  private int connectionsWithLock(int node, int layer, Scratch scratch, boolean first) {
+    locks.lock(node);
+    try {
+      int size = graph.count(node, layer);
+      int[] buffer = first ? scratch.idBuffer : scratch.idBuffer2;
+      if (buffer.length < size) {
+        buffer = new int[Math.max(size, 2 * buffer.length)];
+        if (first) {
+          scratch.idBuffer = buffer;
+        } else {
+          scratch.idBuffer2 = buffer;
+        }
+      }
+      for (int j = 0; j < size; j++) {
+        buffer[j] = graph.neighbor(node, layer, j);
+      }
+      return size;
+    } finally {
+      locks.unlock(node);
+    }
+  }
+
+  /** A small insertion-ordered set of node ids (updates are rare; simplicity over speed). */
+  private static final class CandidateSet {
+    private final java.util.LinkedHashSet<Integer> ids = new java.util.LinkedHashSet<>();
+    private int[] order = new int[16];
+
+    void add(int id) {
+      if (ids.add(id)) {
+        if (order.length < ids.size()) {
+          order = java.util.Arrays.copyOf(order, order.length * 2);
+        }
+        order[ids.size() - 1] = id;
+      }
+    }
+
+    boolean contains(int id) {
+      return ids.contains(id);
+    }
+
+    int size() {
+      return ids.size();
+    }
+
+    int get(int i) {
+      return order[i];
+    }
+  }
+}

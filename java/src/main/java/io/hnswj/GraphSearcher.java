@@ -1,0 +1,130 @@
+package io.hnswj;
+
+import java.lang.foreign.MemorySegment;
+import java.util.function.LongPredicate;
+
+/**
+ * hnswlib's {@code searchKnn}: greedy descent through the upper levels (deleted nodes still route),
+ * then a beam search of width {@code max(ef, k)} on level 0. Without deletions or filter it runs the
+ * "bare-bone" loop, which stops as soon as the best candidate is farther than the worst kept result;
+ * otherwise rejected nodes are expanded but never kept, and the stop also needs a full result set.
+ *
+ * <p>Reads links without locks (see {@link HnswGraph}): safe beside concurrent inserts.
+ */
+final class GraphSearcher {
+  private final HnswGraph graph;
+  private final VectorDistance distance;
+
+  GraphSearcher(HnswGraph graph, VectorDistance distance) {
+    this.graph = graph;
+    this.distance = distance;
+  }
+
+  /**
+   * Searches for the vector in {@code scratch.vector}; leaves at most {@code k} results in
+   * {@code scratch.top} (keyed by distance) and returns their number.
+   */
+  int search(Scratch scratch, int k, int ef, boolean hasDeletions, LongPredicate filter) {
+    StdHeap top = scratch.top;
+    top.clear();
+    HnswGraph.EntryPoint entry = graph.entryPoint();
+    if (entry == null || k == 0) {
+      return 0;
+    }
+    scratch.searchCount++;
+    MemorySegment query = scratch.vector;
+    MemorySegment vectors = graph.level0();
+    int current = entry.node();
+    float currentDistance = distance.between(query, 0, vectors, graph.vectorAt(current));
+    scratch.distanceCount++;
+    for (int level = entry.level(); level > 0; level--) {
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        int from = current;
+        int size = graph.count(from, level);
+        scratch.hopCount++;
+        scratch.distanceCount += size;
+        for (int j = 0; j < size; j++) {
+          int candidate = graph.neighbor(from, level, j);
+          float d = distance.between(query, 0, vectors, graph.vectorAt(candidate));
+          if (d < currentDistance) {
+            currentDistance = d;
+            current = candidate;
+            changed = true;
+          }
+        }
+      }
+    }
+    searchBaseLayer(scratch, current, Math.max(ef, k), hasDeletions, filter);
+    while (top.size() > k) {
+      top.pop();
+    }
+    return top.size();
+  }
+
+  private void searchBaseLayer(
+      Scratch scratch, int entry, int ef, boolean hasDeletions, LongPredicate filter) {
+    boolean bareBone = !hasDeletions && filter == null;
+    MemorySegment query = scratch.vector;
+    MemorySegment vectors = graph.level0();
+    VisitedSet visited = scratch.visited;
+    visited.reset(graph.capacity());
+    StdHeap top = scratch.top;
+    StdHeap candidates = scratch.candidates;
+    candidates.clear();
+    int maxM0 = graph.maxM0;
+
+    float lowerBound;
+    if (bareBone || accepts(entry, filter)) {
+      float d = distance.between(query, 0, vectors, graph.vectorAt(entry));
+      scratch.distanceCount++;
+      lowerBound = d;
+      top.push(d, entry);
+      candidates.push(-d, entry);
+    } else {
+      lowerBound = Float.MAX_VALUE;
+      candidates.push(-lowerBound, entry);
+    }
+    visited.visit(entry);
+
+    long distances = 0;
+    long hops = 0;
+    while (!candidates.isEmpty()) {
+      float candidateDistance = -candidates.topKey();
+      if (candidateDistance > lowerBound && (bareBone || top.size() == ef)) {
+        break;
+      }
+      int current = candidates.topId();
+      candidates.pop();
+      int size = Math.min(graph.level0CountAcquire(current), maxM0);
+      hops++;
+      for (int j = 0; j < size; j++) {
+        int candidate = graph.level0Neighbor(current, j);
+        if (!visited.visit(candidate)) {
+          continue;
+        }
+        float d = distance.between(query, 0, vectors, graph.vectorAt(candidate));
+        distances++;
+        if (top.size() < ef || lowerBound > d) {
+          candidates.push(-d, candidate);
+          if (bareBone || accepts(candidate, filter)) {
+            top.push(d, candidate);
+          }
+          if (top.size() > ef) {
+            top.pop();
+          }
+          if (!top.isEmpty()) {
+            lowerBound = top.topKey();
+          }
+        }
+      }
+    }
+    scratch.distanceCount += distances;
+    scratch.hopCount += hops;
+  }
+
+  private boolean accepts(int node, LongPredicate filter) {
+    return !graph.isDeleted(node) && (filter == null || filter.test(graph.label(node)));
+  }
+}

@@ -1,0 +1,82 @@
+package io.hnswj;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Off-heap blocks from the C allocator's {@code calloc}: large blocks come as lazily zeroed pages, so
+ * a big capacity costs memory only as it fills (as hnswlib's {@code malloc}), unlike
+ * {@code Arena.allocate}, which touches every byte. Each block owns a shared arena; closing it frees the
+ * block. {@link #allocatedBytes()} is the live total, for leak checks and memory reports.
+ */
+public final class NativeMemory {
+  private static final AtomicLong ALLOCATED = new AtomicLong();
+  private static final MethodHandle CALLOC;
+  private static final MethodHandle FREE;
+
+  static {
+    Linker linker = Linker.nativeLinker();
+    CALLOC = linker.downcallHandle(
+        linker.defaultLookup().find("calloc").orElseThrow(),
+        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+    FREE = linker.downcallHandle(
+        linker.defaultLookup().find("free").orElseThrow(),
+        FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+  }
+
+  private NativeMemory() {}
+
+  /** Bytes currently allocated by all indexes of this JVM and not yet released. */
+  public static long allocatedBytes() {
+    return ALLOCATED.get();
+  }
+
+  /** A zeroed block and the arena that frees it. */
+  record Block(MemorySegment segment, Arena arena) implements AutoCloseable {
+    @Override
+    public void close() {
+      arena.close();
+    }
+  }
+
+  /**
+   * Allocates {@code bytes} zeroed bytes.
+   *
+   * @throws IllegalStateException "Not enough memory" if the allocator refuses
+   */
+  static Block allocateZeroed(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("negative allocation: " + bytes);
+    }
+    long size = Math.max(1, bytes);
+    MemorySegment raw;
+    try {
+      raw = (MemorySegment) CALLOC.invokeExact(1L, size);
+    } catch (Throwable t) {
+      throw new IllegalStateException("Not enough memory: " + t, t);
+    }
+    if (raw.address() == 0) {
+      throw new IllegalStateException(
+          "Not enough memory: cannot allocate " + size + " bytes for the index");
+    }
+    ALLOCATED.addAndGet(size);
+    Arena arena = Arena.ofShared();
+    MemorySegment segment = raw.reinterpret(size, arena, zeroLength -> release(zeroLength, size));
+    return new Block(segment, arena);
+  }
+
+  // the cleanup action sees a zero-length view of the block, so the size is passed along
+  private static void release(MemorySegment block, long size) {
+    try {
+      FREE.invokeExact(block);
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+    ALLOCATED.addAndGet(-size);
+  }
+}

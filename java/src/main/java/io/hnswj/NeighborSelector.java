@@ -1,0 +1,71 @@
+package io.hnswj;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * hnswlib's {@code getNeighborsByHeuristic2}: keeps a diverse subset of candidates. Candidates are taken
+ * nearest first (equal distances: higher id first, as hnswlib's lexicographic queue pops them) and one
+ * is accepted only if no already accepted neighbour is strictly closer to it than the query is. Stops at
+ * {@code limit}; pruned candidates are never added back, so fewer than {@code limit} may remain.
+ */
+final class NeighborSelector {
+  private final HnswGraph graph;
+  private final VectorDistance distance;
+
+  NeighborSelector(HnswGraph graph, VectorDistance distance) {
+    this.graph = graph;
+    this.distance = distance;
+  }
+
+  /** Replaces the contents of {@code candidates} (keyed by distance) with the selection. */
+  void select(Scratch scratch, StdHeap candidates, int limit) {
+    int n = candidates.size();
+    if (n < limit) {
+      return;
+    }
+    long[] keys = scratch.sortKeys(n);
+    for (int i = 0; i < n; i++) {
+      // (-distance, id) as one sortable long: ascending order is hnswlib's pop order reversed
+      float negated = -candidates.keyAt(i) + 0.0f;
+      keys[i] = ((long) sortableInt(negated) << 32) | (candidates.idAt(i) & 0xFFFF_FFFFL);
+    }
+    Arrays.sort(keys, 0, n);
+    scratch.ensureAccepted(limit);
+    int[] acceptedIds = scratch.acceptedIds;
+    float[] acceptedDistances = scratch.acceptedDistances;
+    int accepted = 0;
+    MemorySegment vectors = graph.level0();
+    for (int i = n - 1; i >= 0 && accepted < limit; i--) {
+      int id = (int) keys[i];
+      float distanceToQuery = -floatOfSortable((int) (keys[i] >>> 32));
+      long at = graph.vectorAt(id);
+      boolean good = true;
+      for (int r = 0; r < accepted; r++) {
+        if (distance.between(vectors, graph.vectorAt(acceptedIds[r]), vectors, at) < distanceToQuery) {
+          good = false;
+          break;
+        }
+      }
+      if (good) {
+        acceptedIds[accepted] = id;
+        acceptedDistances[accepted] = distanceToQuery;
+        accepted++;
+      }
+    }
+    candidates.clear();
+    for (int r = 0; r < accepted; r++) {
+      candidates.push(acceptedDistances[r], acceptedIds[r]);
+    }
+  }
+
+  /** Float bits mapped to an int with the same order (Lucene's {@code NumericUtils}). */
+  static int sortableInt(float value) {
+    int bits = Float.floatToIntBits(value);
+    return bits ^ ((bits >> 31) & 0x7fffffff);
+  }
+
+  static float floatOfSortable(int sortable) {
+    return Float.intBitsToFloat(sortable ^ ((sortable >> 31) & 0x7fffffff));
+  }
+}

@@ -1,0 +1,62 @@
+package io.hnswj;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What one thread needs to insert or search without allocating: the visited set, the heaps, buffers
+ * for neighbour selection and an off-heap copy of the current vector (normalised for cosine). Taken
+ * from and returned to a {@link ScratchPool}; never shared between threads at once.
+ */
+final class Scratch {
+  final VisitedSet visited;
+  final StdHeap top;
+  final StdHeap candidates;
+  final StdHeap work;
+  final StdHeap filtered;
+  /** The vector being inserted or searched, {@code dim} floats. */
+  final MemorySegment vector;
+
+  long[] sortKeys = new long[64];
+  float[] acceptedDistances = new float[64];
+  int[] acceptedIds = new int[64];
+  int[] selected = new int[64];
+  int[] idBuffer = new int[64];
+  int[] idBuffer2 = new int[64];
+
+  /** Search statistics since the scratch was last drained. */
+  long distanceCount;
+  long hopCount;
+  long searchCount;
+
+  Scratch(int dim, int capacityHint, int ef) {
+    visited = new VisitedSet(capacityHint);
+    top = new StdHeap(ef + 1);
+    candidates = new StdHeap(ef + 1);
+    work = new StdHeap(ef + 1);
+    filtered = new StdHeap(ef + 1);
+    vector = Arena.ofAuto().allocate(4L * Math.max(1, dim), 64);
+  }
+
+  long[] sortKeys(int n) {
+    if (sortKeys.length < n) {
+      sortKeys = new long[Math.max(n, sortKeys.length * 2)];
+    }
+    return sortKeys;
+  }
+
+  void ensureAccepted(int n) {
+    if (acceptedIds.length < n) {
+      int size = Math.max(n, acceptedIds.length * 2);
+      acceptedIds = new int[size];
+      acceptedDistances = new float[size];
+    }
+  }
+
+  int[] selected(int n) {
+    if (selected.length < n) {
+      selected = new int[Math.max(n, selected.length * 2)];
+    }
+    return selected;
+  }
+}

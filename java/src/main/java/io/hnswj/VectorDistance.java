@@ -1,0 +1,50 @@
+package io.hnswj;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+
+/** A {@link Space}'s distance over one {@link DistanceKernel} and dimension: what the graph calls. */
+final class VectorDistance {
+  private final DistanceKernel kernel;
+  private final boolean innerProduct;
+  private final int dim;
+
+  VectorDistance(Space space, DistanceKernel kernel, int dim) {
+    this.kernel = kernel;
+    this.innerProduct = space.usesInnerProduct();
+    this.dim = dim;
+  }
+
+  DistanceKernel kernel() {
+    return kernel;
+  }
+
+  float between(MemorySegment a, long aOffset, MemorySegment b, long bOffset) {
+    return innerProduct
+        ? 1f - kernel.dotProduct(a, aOffset, b, bOffset, dim)
+        : kernel.squareDistance(a, aOffset, b, bOffset, dim);
+  }
+
+  /**
+   * Copies {@code dim} floats, normalised with hnswlib's float32 formula
+   * {@code x_i * (1 / (sqrt(Σ x²) + 1e-30))} (sum in index order), or unchanged when {@code normalize}
+   * is false.
+   */
+  static void copyVector(
+      MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, int dim, boolean normalize) {
+    if (!normalize) {
+      MemorySegment.copy(src, srcOffset, dst, dstOffset, 4L * dim);
+      return;
+    }
+    float norm = 0f;
+    for (int i = 0; i < dim; i++) {
+      float x = src.get(JAVA_FLOAT_UNALIGNED, srcOffset + 4L * i);
+      norm += x * x;
+    }
+    float scale = 1.0f / ((float) Math.sqrt(norm) + 1e-30f);
+    for (int i = 0; i < dim; i++) {
+      dst.set(JAVA_FLOAT_UNALIGNED, dstOffset + 4L * i, src.get(JAVA_FLOAT_UNALIGNED, srcOffset + 4L * i) * scale);
+    }
+  }
+}
