@@ -41,6 +41,11 @@ final class GraphInserter {
   /**
    * Links a new node whose record (vector, label) is written and whose upper blocks are zeroed.
    * The caller holds the node's lock and, if {@code level} exceeds the top level, the global lock.
+   *
+   * <p>Levels are searched and the node's own lists written top-down as in hnswlib, but the back-links
+   * that make the node reachable are written only once every level is done, bottom-up: a concurrent
+   * search can then never land on a node whose lower lists are still empty. Each level's search reads
+   * only that level's lists, so the result is the same as hnswlib's order.
    */
   void link(Scratch scratch, int node, int level, HnswGraph.EntryPoint entry) {
     MemorySegment query = scratch.vector;
@@ -49,7 +54,10 @@ final class GraphInserter {
       current = greedyDescent(query, current, entry.level(), level);
     }
     boolean entryDeleted = graph.isDeleted(entry.node());
-    for (int layer = Math.min(level, entry.level()); layer >= 0; layer--) {
+    int topLayer = Math.min(level, entry.level());
+    int[][] pending = scratch.pendingLinks(topLayer + 1, m);
+    int[] pendingCounts = scratch.pendingCounts;
+    for (int layer = topLayer; layer >= 0; layer--) {
       StdHeap top = scratch.top;
       searchLayer(scratch, current, query, layer, top);
       if (entryDeleted) {
@@ -58,7 +66,13 @@ final class GraphInserter {
           top.pop();
         }
       }
-      current = connect(scratch, node, top, layer, false, current);
+      pendingCounts[layer] = selectAndLinkOwn(scratch, node, top, layer, false, pending[layer]);
+      if (pendingCounts[layer] > 0) {
+        current = pending[layer][pendingCounts[layer] - 1];
+      }
+    }
+    for (int layer = 0; layer <= topLayer; layer++) {
+      linkBack(scratch, node, layer, false, pending[layer], pendingCounts[layer]);
     }
   }
 
@@ -148,31 +162,40 @@ final class GraphInserter {
   }
 
   /**
-   * hnswlib's {@code mutuallyConnectNewElement}: selects at most M neighbours among {@code top}, writes
-   * them farthest first as the node's list on {@code layer}, and adds the node to each neighbour's
-   * list, pruning a full list with the heuristic. Returns the closest selected neighbour, where the next
-   * level's search starts ({@code fallback} if nothing was selected).
+   * hnswlib's {@code mutuallyConnectNewElement}: {@link #selectAndLinkOwn} then {@link #linkBack}.
+   * Returns the closest selected neighbour, where the next level's search starts ({@code fallback}
+   * if nothing was selected).
    */
   int connect(Scratch scratch, int node, StdHeap top, int layer, boolean isUpdate, int fallback) {
-    int maxLinks = layer > 0 ? graph.maxM : graph.maxM0;
-    selector.select(scratch, top, m);
-    int selectedCount = top.size();
-    if (selectedCount == 0) {
+    int[] selected = scratch.selected(m);
+    int count = selectAndLinkOwn(scratch, node, top, layer, isUpdate, selected);
+    if (count == 0) {
       return fallback;
     }
-    int[] selected = scratch.selected(selectedCount);
-    for (int i = 0; i < selectedCount; i++) {
+    linkBack(scratch, node, layer, isUpdate, selected, count);
+    return selected[count - 1];
+  }
+
+  /**
+   * Selects at most M neighbours among {@code top} with the heuristic and writes them, farthest
+   * first, as the node's list on {@code layer}. Returns how many were put in {@code selected}.
+   */
+  private int selectAndLinkOwn(Scratch scratch, int node, StdHeap top, int layer, boolean isUpdate, int[] selected) {
+    selector.select(scratch, top, m);
+    int count = top.size();
+    for (int i = 0; i < count; i++) {
       selected[i] = top.topId();
       top.pop();
     }
-    int nextEntry = selected[selectedCount - 1];
-
+    if (count == 0) {
+      return 0;
+    }
     if (isUpdate) {
       locks.lock(node);
     }
     try {
-      graph.setCount(node, layer, selectedCount);
-      for (int i = 0; i < selectedCount; i++) {
+      graph.setCount(node, layer, count);
+      for (int i = 0; i < count; i++) {
         graph.setNeighbor(node, layer, i, selected[i]);
       }
     } finally {
@@ -180,8 +203,13 @@ final class GraphInserter {
         locks.unlock(node);
       }
     }
+    return count;
+  }
 
-    for (int i = 0; i < selectedCount; i++) {
+  /** Adds the node to each selected neighbour's list, pruning a full list with the heuristic. */
+  private void linkBack(Scratch scratch, int node, int layer, boolean isUpdate, int[] selected, int count) {
+    int maxLinks = layer > 0 ? graph.maxM : graph.maxM0;
+    for (int i = 0; i < count; i++) {
       int other = selected[i];
       locks.lock(other);
       try {
@@ -212,7 +240,6 @@ final class GraphInserter {
         locks.unlock(other);
       }
     }
-    return nextEntry;
   }
 
   private boolean contains(int node, int layer, int size, int wanted) {

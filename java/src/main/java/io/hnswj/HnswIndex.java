@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongPredicate;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
 
 /**
  * An HNSW index (Malkov and Yashunin, "Efficient and robust approximate nearest neighbor search using
@@ -519,6 +522,43 @@ public final class HnswIndex implements AutoCloseable {
       });
     } finally {
       structureLock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Adds the rows of an Arrow float matrix ({@code FixedSizeListVector} of {@code Float4Vector}) under
+   * the given labels, reading the Arrow buffers in place.
+   */
+  public void add(FixedSizeListVector vectors, FieldVector labelsIn, int numThreads) {
+    if (vectors.getValueCount() != labelsIn.getValueCount()) {
+      throw new IllegalArgumentException(
+          "got " + vectors.getValueCount() + " vectors but " + labelsIn.getValueCount() + " labels");
+    }
+    addBatch(ArrowVectors.floats(vectors, dim), vectors.getValueCount(), ArrowVectors.labels(labelsIn), numThreads, false);
+  }
+
+  /**
+   * Searches the rows of an Arrow float matrix; results are Arrow matrices allocated from
+   * {@code allocator}, written in place.
+   *
+   * @throws NotEnoughResultsException if some query has fewer than {@code k} results
+   */
+  public ArrowVectors.SearchResults search(
+      FixedSizeListVector queries, int k, int numThreads, LongPredicate filter, BufferAllocator allocator) {
+    checkK(k);
+    int rows = queries.getValueCount();
+    MemorySegment in = ArrowVectors.floats(queries, dim);
+    FixedSizeListVector outLabels = ArrowVectors.newLongMatrix(allocator, "labels", rows, k);
+    FixedSizeListVector outDistances = ArrowVectors.newFloatMatrix(allocator, "distances", rows, k);
+    try {
+      searchBatch(in, rows, k, numThreads, filter,
+          ArrowVectors.view(((FieldVector) outLabels.getDataVector()).getDataBuffer(), rows * k * 8L),
+          ArrowVectors.view(((FieldVector) outDistances.getDataVector()).getDataBuffer(), rows * k * 4L));
+      return new ArrowVectors.SearchResults(outLabels, outDistances);
+    } catch (RuntimeException e) {
+      outLabels.close();
+      outDistances.close();
+      throw e;
     }
   }
 

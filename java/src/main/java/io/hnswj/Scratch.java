@@ -24,6 +24,10 @@ final class Scratch {
   int[] idBuffer = new int[64];
   int[] idBuffer2 = new int[64];
 
+  /** Per level, the neighbours a new node selected, linked back once all levels are done. */
+  int[][] pendingLinks = new int[0][];
+  int[] pendingCounts = new int[0];
+
   /** Search statistics since the scratch was last drained. */
   long distanceCount;
   long hopCount;
@@ -51,6 +55,14 @@ final class Scratch {
       acceptedIds = new int[size];
       acceptedDistances = new float[size];
     }
+  }
+
+  int[][] pendingLinks(int levels, int m) {
+    if (pendingLinks.length < levels || (levels > 0 && pendingLinks[0].length < m)) {
+      pendingLinks = new int[Math.max(levels, 4)][m];
+      pendingCounts = new int[pendingLinks.length];
+    }
+    return pendingLinks;
   }
 
   int[] selected(int n) {

@@ -1,0 +1,68 @@
+package io.hnswj;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class KernelsTest {
+  private static final long SEED = 1234;
+
+  @Test
+  void allKernelsAgreeWithDoublePrecision() {
+    Random random = new Random(SEED);
+    DistanceKernel[] kernels = {Kernels.byName("scalar"), Kernels.byName("sse"), Kernels.byName("panama")};
+    try (Arena arena = Arena.ofConfined()) {
+      for (int dim = 1; dim <= 300; dim += dim < 40 ? 1 : 13) {
+        MemorySegment a = arena.allocate(4L * dim + 4);
+        MemorySegment b = arena.allocate(4L * dim + 4);
+        double l2 = 0, dot = 0, magnitude = 0;
+        for (int i = 0; i < dim; i++) {
+          float x = (float) random.nextGaussian();
+          float y = (float) random.nextGaussian();
+          // offset 4: unaligned starts, as in hnswlib's records
+          a.set(ValueLayout.JAVA_FLOAT_UNALIGNED, 4 + 4L * i, x);
+          b.set(ValueLayout.JAVA_FLOAT_UNALIGNED, 4 + 4L * i, y);
+          l2 += (double) (x - y) * (x - y);
+          dot += (double) x * y;
+          magnitude += Math.abs((double) x * y);
+        }
+        for (DistanceKernel kernel : kernels) {
+          String where = kernel.name() + " dim " + dim + " seed " + SEED;
+          assertEquals(l2, kernel.squareDistance(a, 4, b, 4, dim), 1e-5 * Math.max(1, l2), where);
+          assertEquals(dot, kernel.dotProduct(a, 4, b, 4, dim), 1e-5 * Math.max(1, magnitude), where);
+        }
+      }
+    }
+  }
+
+  @Test
+  void sseKernelSumsInHnswlibsOrder() {
+    // dim 5: hnswlib sums lanes of the first 4 floats, then adds the scalar tail
+    MemorySegment a = MemorySegment.ofArray(new float[] {1e8f, 1f, -1e8f, 1f, 3f});
+    MemorySegment zero = MemorySegment.ofArray(new float[5]);
+    float expected = ((1e8f * 1f + 1f * 1f) + (-1e8f * 1f)) + 1f * 1f;
+    expected = expected + 3f * 1f;
+    MemorySegment ones = MemorySegment.ofArray(new float[] {1, 1, 1, 1, 1});
+    assertEquals(expected, Kernels.byName("sse").dotProduct(a, 0, ones, 0, 5));
+    assertEquals(0f, Kernels.byName("sse").squareDistance(zero, 0, zero, 0, 5));
+    assertEquals(0, SseOrderKernel.vectorPrefix(3));
+    assertEquals(4, SseOrderKernel.vectorPrefix(7));
+    assertEquals(8, SseOrderKernel.vectorPrefix(8));
+    assertEquals(16, SseOrderKernel.vectorPrefix(23));
+    assertEquals(20, SseOrderKernel.vectorPrefix(20));
+  }
+
+  @Test
+  void activeKernelIsKnownAndExplained() {
+    assertNotNull(Kernels.active());
+    assertNotNull(Kernels.selectionReason());
+    assertEquals("panama", Kernels.active().name(), "the tests run with the Vector API module: " + Kernels.selectionReason());
+    assertThrows(IllegalArgumentException.class, () -> Kernels.byName("avx9000"));
+  }
+}
