@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file so that it is either complete or untouched: the bytes go to a temporary file in the
@@ -30,6 +31,7 @@ final class AtomicFiles {
     Path temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".tmp");
     boolean done = false;
     try {
+      keepPermissions(absolute, temporary);
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         writer.writeTo(channel);
         channel.force(true);
@@ -45,5 +47,15 @@ final class AtomicFiles {
         Files.deleteIfExists(temporary);
       }
     }
+  }
+
+  // temporary files are private (0600); give the result the old file's permissions, or rw-r--r--
+  private static void keepPermissions(Path target, Path temporary) throws IOException {
+    if (!temporary.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    Files.setPosixFilePermissions(temporary, Files.exists(target)
+        ? Files.getPosixFilePermissions(target)
+        : PosixFilePermissions.fromString("rw-r--r--"));
   }
 }
