@@ -99,11 +99,19 @@ final class GraphSearcher {
       candidates.pop();
       int size = Math.min(graph.level0CountAcquire(current), maxM0);
       hops++;
+      // first pass: claim unvisited neighbours and touch their vectors, so that the memory system
+      // fetches them all in parallel (hnswlib uses _mm_prefetch for this; Java has none)
+      int[] fresh = scratch.freshIds(size);
+      int freshCount = 0;
       for (int j = 0; j < size; j++) {
         int candidate = graph.level0Neighbor(current, j);
-        if (!visited.visit(candidate)) {
-          continue;
+        if (visited.visit(candidate)) {
+          fresh[freshCount++] = candidate;
+          scratch.touch(vectors, graph.vectorAt(candidate));
         }
+      }
+      for (int j = 0; j < freshCount; j++) {
+        int candidate = fresh[j];
         float d = distance.between(query, 0, vectors, graph.vectorAt(candidate));
         distances++;
         if (top.size() < ef || lowerBound > d) {
