@@ -30,7 +30,7 @@ class ArrowVectorsTest {
         labels.set(i, 1000 + i);
       }
       labels.setValueCount(n);
-      fromArrow.add(matrix, labels, 2);
+      fromArrow.add(matrix, labels, 1);
       long[] arrayLabels = new long[n];
       for (int i = 0; i < n; i++) {
         arrayLabels[i] = 1000 + i;
