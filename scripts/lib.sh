@@ -1,0 +1,28 @@
+# Shared by bin/graalpy and the set-up scripts: where things are, and which JDK to use.
+# shellcheck shell=bash
+
+HNSWJ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+HNSWJ_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/hnswj"
+GRAALPY_DIR="$HNSWJ_ROOT/target/graalpy"
+# numpy and pytest for GraalPy live here; bin/graalpy puts it on the module search path
+GRAALPY_SITE="$HNSWJ_ROOT/target/graalpy-site"
+
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
+}
+
+# Prints the path of a JDK >= 21 (JAVA_HOME first, then /usr/lib/jvm), or fails with a clear message.
+find_jdk() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25* /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+    local major
+    major="$(java_major "$candidate/bin/java")"
+    if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  echo "error: no JDK 21 or newer found (set JAVA_HOME; JDK 25 is recommended)" >&2
+  return 1
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Every test: sets up what is missing, then the engine's JUnit suite (Maven Surefire) and the pytest
+# suite of the hnswlib module under bin/graalpy. Exits non-zero if either fails.
+set -uo pipefail
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+source "$root/scripts/lib.sh"
+"$root/scripts/setup.sh" || exit 1
+JAVA_HOME="$(find_jdk)"
+export JAVA_HOME
+
+echo "==> JUnit (engine)"
+(cd "$root" && mvn -B -Dstyle.color=never test 2>&1 | grep -v -e '^WARNING' -e '^\[INFO\] Download')
+junit=$?
+
+echo "==> pytest (hnswlib module on bin/graalpy)"
+(cd "$root" && "$root/bin/graalpy" -m pytest tests -q -p no:cacheprovider -W ignore::DeprecationWarning "$@")
+pytest=$?
+if [ "$pytest" = 5 ]; then
+  echo "error: pytest collected no tests" >&2
+fi
+
+echo "==> JUnit exit $junit, pytest exit $pytest"
+[ "$junit" = 0 ] && [ "$pytest" = 0 ]
