@@ -57,9 +57,9 @@ if ! PYTHONPATH= "$graalpy" -c "import numpy, pytest; assert numpy.__version__ =
     step "downloading pytest $PYTEST_VERSION"
     "$graalpy" "$pip_wheel/pip" wheel --quiet "pytest==$PYTEST_VERSION" -w "$wheels"
   fi
-  step "installing numpy and pytest into target/graalpy-site"
+  step "installing numpy, pytest and pip into target/graalpy-site"
   rm -rf "$GRAALPY_SITE"
   "$graalpy" "$pip_wheel/pip" install --quiet --no-index --find-links "$wheels" --target "$GRAALPY_SITE" \
-    "numpy==$NUMPY_VERSION" "pytest==$PYTEST_VERSION"
+    "numpy==$NUMPY_VERSION" "pytest==$PYTEST_VERSION" "$pip_wheel"
 fi
 step "ready: $graalpy"

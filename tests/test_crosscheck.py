@@ -94,3 +94,39 @@ def test_pickles_cross_both_ways(reference, tmp_path, seed):
     reference(QUERY, "l2", 12, tmp_path, tmp_path / "ours.pkl")
     check_same(*ours.knn_query(queries, k=10, num_threads=1), np.load(tmp_path / "their_labels.npy"),
                np.load(tmp_path / "their_distances.npy"))
+
+
+BF = """
+import sys, numpy as np, hnswlib
+out = sys.argv[1]
+data = np.load(out + "/data.npy"); queries = np.load(out + "/queries.npy")
+theirs = hnswlib.BFIndex(space="l2", dim=data.shape[1])
+theirs.init_index(len(data) + 5)
+theirs.add_items(data, np.arange(len(data)) * 3)
+theirs.save_index(out + "/reference_bf.bin")
+ours = hnswlib.BFIndex(space="l2", dim=data.shape[1])
+ours.load_index(out + "/ours_bf.bin")
+for name, index in (("labels", theirs), ("their_labels", ours)):
+    labels, distances = index.knn_query(queries, k=5)
+    np.save(out + "/" + name + ".npy", labels)
+"""
+
+
+def test_bfindex_files_cross_both_ways(reference, tmp_path, seed):
+    rng = np.random.default_rng(seed)
+    data = rng.random((300, 10), dtype=np.float32)
+    queries = rng.random((20, 10), dtype=np.float32)
+    np.save(tmp_path / "data.npy", data)
+    np.save(tmp_path / "queries.npy", queries)
+    ours = hnswlib.BFIndex("l2", 10)
+    ours.init_index(305)
+    ours.add_items(data, np.arange(300) * 3)
+    ours.save_index(str(tmp_path / "ours_bf.bin"))
+    reference(BF, tmp_path)
+    assert (tmp_path / "ours_bf.bin").stat().st_size == (tmp_path / "reference_bf.bin").stat().st_size
+    labels, _ = ours.knn_query(queries, k=5)
+    np.testing.assert_array_equal(labels, np.load(tmp_path / "labels.npy"))
+    np.testing.assert_array_equal(labels, np.load(tmp_path / "their_labels.npy"))
+    loaded = hnswlib.BFIndex("l2", 10)
+    loaded.load_index(str(tmp_path / "reference_bf.bin"))
+    np.testing.assert_array_equal(loaded.knn_query(queries, k=5)[0], labels)
