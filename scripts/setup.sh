@@ -49,6 +49,9 @@ if ! PYTHONPATH= "$graalpy" -c "import numpy, pytest; assert numpy.__version__ =
   pip_wheel="$("$graalpy" -c 'import ensurepip, glob, os; print(glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl"))[0])' 2>/dev/null | tail -n 1)"
   # no network but the package index: skip GraalPy's own wheel index and patch repository
   export PIP_EXTRA_INDEX_URL=https://pypi.org/simple PIP_GRAALPY_PATCHES_URL=disabled PIP_DISABLE_PIP_VERSION_CHECK=1
+  # pip and numpy's build start GraalPy hundreds of times for short scripts: there, compiling costs
+  # more than it saves (measured: a third of the CPU time without Truffle compilation and C2)
+  export HNSWJ_JAVA_OPTS="${HNSWJ_JAVA_OPTS:-} -Dpolyglot.engine.Compilation=false -XX:TieredStopAtLevel=1"
   if ! ls "$wheels"/numpy-"$NUMPY_VERSION"-*.whl >/dev/null 2>&1; then
     step "building numpy $NUMPY_VERSION for GraalPy (once; about 15 minutes on 2 cores)"
     "$graalpy" "$pip_wheel/pip" wheel --quiet "numpy==$NUMPY_VERSION" -w "$wheels"
