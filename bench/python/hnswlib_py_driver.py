@@ -1,0 +1,159 @@
+"""hnswlib's Python API on a bench workload, timed as bench/cpp/hnswlib_driver.cpp times the C++.
+
+Runs under Debian's /usr/bin/python3 (python3-hnswlib 0.6.2) and under our bin/graalpy, whose `hnswlib`
+module is the drop-in: numpy is the only dependency and only the API common to hnswlib 0.6.2 and 0.8.0
+is used.
+
+Usage: hnswlib_py_driver.py --data DIR --space l2|ip|cosine [--m 16] [--efc 200] [--build-threads 1]
+         [--ks 10] [--efs 10,20] [--queries N] [--repeats 3] [--warmups W] [--batch-threads 1,2]
+         [--engine NAME] [--workload NAME] [--tmp DIR]
+Prints one JSON line per (k, ef); the fields are documented in bench/README.md.
+
+  build_s        one add_items call with num_threads=--build-threads, ids 0..n-1 (build_cpu_s: process
+                 CPU seconds over the same span)
+  qps_single     one knn_query call per query (a 1-D array), num_threads=1 (qps_single_cpu: by the
+                 thread's CPU time, time.thread_time)
+  qps_batch_<T>t one knn_query call for the whole query set with num_threads=T
+Medians of --repeats passes after --warmups warm-up passes (default 1; GraalPy 2, the JIT compiles the loop).
+Memory is the process RSS delta over the build (gc'd before and after); disk is the save_index size.
+Distance evaluations are not exposed by the Python API (null).
+"""
+import argparse
+import gc
+import json
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+
+import hnswlib
+
+
+def read_vecs(path, dtype=np.float32):
+    raw = np.fromfile(path, dtype=np.int32)
+    dim = int(raw[0])
+    return np.ascontiguousarray(raw.reshape(-1, dim + 1)[:, 1:]).view(dtype)
+
+
+def rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def median(values):
+    values = sorted(values)
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+def recall(labels, dists, gt, gt_dist, k):
+    """A returned label counts if it is among the exact k nearest or ties the k-th exact distance."""
+    truth = gt[:, :k]
+    kth = gt_dist[:, k - 1].astype(np.float32)
+    tie = kth + np.float32(1e-5) * np.abs(kth) + np.float32(1e-6)
+    member = (labels.astype(np.int64)[:, :, None] == truth[:, None, :].astype(np.int64)).any(axis=2)
+    hits = member | (dists <= tie[:, None])
+    return float(hits.sum()) / (labels.shape[0] * k)
+
+
+def int_list(text):
+    return [int(x) for x in text.split(",") if x]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--data", required=True)
+    p.add_argument("--space", default="l2")
+    p.add_argument("--m", type=int, default=16)
+    p.add_argument("--efc", type=int, default=200)
+    p.add_argument("--build-threads", type=int, default=1)
+    p.add_argument("--ks", type=int_list, default=[10])
+    p.add_argument("--efs", type=int_list, default=[10])
+    p.add_argument("--queries", type=int, default=0)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--batch-threads", type=int_list, default=[1, 2])
+    p.add_argument("--warmups", type=int, default=None, help="default: 1, GraalPy 2 (the JIT compiles the loop)")
+    p.add_argument("--engine", default="hnswlib-python")
+    p.add_argument("--workload", default="")
+    p.add_argument("--tmp", default="/tmp")
+    a = p.parse_args()
+
+    base = read_vecs(os.path.join(a.data, "base.fvecs"))
+    queries = read_vecs(os.path.join(a.data, "query.fvecs"))
+    gt = read_vecs(os.path.join(a.data, "gt.ivecs"), np.int32)
+    gt_dist = read_vecs(os.path.join(a.data, "gt_dist.fvecs"))
+    if 0 < a.queries < len(queries):
+        queries, gt, gt_dist = queries[:a.queries], gt[:a.queries], gt_dist[:a.queries]
+    n, dim = base.shape
+    nq = len(queries)
+    ids = np.arange(n, dtype=np.uint64)
+    warmups = a.warmups if a.warmups is not None else 2 if platform.python_implementation() == "GraalVM" else 1
+
+    gc.collect()
+    rss0 = rss_bytes()
+    t0, c0 = time.perf_counter(), time.process_time()
+    index = hnswlib.Index(space=a.space, dim=dim)
+    index.init_index(max_elements=n, ef_construction=a.efc, M=a.m, random_seed=100)
+    index.add_items(base, ids, num_threads=a.build_threads)
+    build_s = time.perf_counter() - t0
+    build_cpu_s = time.process_time() - c0
+    gc.collect()
+    mem_per_vector = (rss_bytes() - rss0) / n
+
+    path = os.path.join(a.tmp, f"hnswlib_py_driver.{os.getpid()}.bin")
+    index.save_index(path)
+    disk_per_vector = os.path.getsize(path) / n
+    os.remove(path)
+
+    rows = list(queries)  # 1-D views, one per query
+    for k in a.ks:
+        for ef in a.efs:
+            index.set_ef(ef)
+            labels = np.empty((nq, k), dtype=np.uint64)
+            dists = np.empty((nq, k), dtype=np.float32)
+
+            def single_pass():
+                s, c = time.perf_counter(), time.thread_time()
+                for q, row in enumerate(rows):
+                    l, d = index.knn_query(row, k=k, num_threads=1)
+                    labels[q] = l[0]
+                    dists[q] = d[0]
+                return time.perf_counter() - s, time.thread_time() - c
+
+            def batch_pass(threads):
+                s = time.perf_counter()
+                index.knn_query(queries, k=k, num_threads=threads)
+                return time.perf_counter() - s
+
+            for _ in range(warmups):
+                single_pass()
+                for t in a.batch_threads:
+                    batch_pass(t)
+            single, single_cpu = [], []
+            batch = {t: [] for t in a.batch_threads}
+            for _ in range(a.repeats):
+                wall, cpu = single_pass()
+                single.append(wall)
+                single_cpu.append(cpu)
+                for t in a.batch_threads:
+                    batch[t].append(batch_pass(t))
+            line = {"engine": a.engine, "workload": a.workload, "space": a.space, "n": n, "dim": dim, "nq": nq,
+                    "m": a.m, "efc": a.efc, "build_threads": a.build_threads, "k": k, "ef": ef,
+                    "build_s": round(build_s, 3), "build_cpu_s": round(build_cpu_s, 3),
+                    "qps_single": round(nq / median(single), 1),
+                    "qps_single_cpu": round(nq / median(single_cpu), 1) if median(single_cpu) > 0 else None}
+            for t in a.batch_threads:
+                line[f"qps_batch_{t}t"] = round(nq / median(batch[t]), 1)
+            line.update({"recall": round(recall(labels, dists, gt, gt_dist, k), 4), "dist_per_query": None,
+                         "hops_per_query": None, "mem_bytes_per_vector": round(mem_per_vector, 1),
+                         "mem_source": "rss delta",
+                         "disk_bytes_per_vector": round(disk_per_vector, 1), "repeats": a.repeats,
+                         "impl": f"{platform.python_implementation()} {platform.python_version()}, "
+                                 f"hnswlib from {os.path.dirname(hnswlib.__file__) or hnswlib.__name__}"})
+            print(json.dumps(line), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
