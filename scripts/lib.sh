@@ -1,11 +1,14 @@
 # Shared by bin/graalpy and the set-up scripts: where things are, and which JDK to use.
 # shellcheck shell=bash
 
-HNSWJ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-HNSWJ_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/hnswj"
+HNSWJ_ROOT="$(CDPATH= cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
+HNSWJ_CACHE="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/hnswj"
 GRAALPY_DIR="$HNSWJ_ROOT/target/graalpy"
 # numpy and pytest for GraalPy live here; bin/graalpy puts it on the module search path
 GRAALPY_SITE="$HNSWJ_ROOT/target/graalpy-site"
+
+# Maven 3.8's own libraries (guava) use sun.misc.Unsafe: keep JDK 25 from warning about it
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 
 java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'

@@ -54,7 +54,10 @@ if ! PYTHONPATH= "$graalpy" -c "import numpy, pytest; assert numpy.__version__ =
   export HNSWJ_JAVA_OPTS="${HNSWJ_JAVA_OPTS:-} -Dpolyglot.engine.Compilation=false -XX:TieredStopAtLevel=1"
   if ! ls "$wheels"/numpy-"$NUMPY_VERSION"-*.whl >/dev/null 2>&1; then
     step "building numpy $NUMPY_VERSION for GraalPy (once; about 15 minutes on 2 cores)"
-    "$graalpy" "$pip_wheel/pip" wheel --quiet "numpy==$NUMPY_VERSION" -w "$wheels"
+    # baseline SIMD only: each dispatch target re-runs numpy's code generators, a GraalPy start each;
+    # numpy only moves data for this project, the engine does the arithmetic
+    "$graalpy" "$pip_wheel/pip" wheel --quiet "numpy==$NUMPY_VERSION" -w "$wheels" \
+      -Csetup-args=-Dcpu-dispatch=none -Csetup-args=-Dcpu-baseline=min
   fi
   if ! ls "$wheels"/pytest-"$PYTEST_VERSION"-*.whl >/dev/null 2>&1; then
     step "downloading pytest $PYTEST_VERSION"

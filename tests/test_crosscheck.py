@@ -1,29 +1,37 @@
 """The module against the real hnswlib (Debian's python3-hnswlib 0.6.2 under /usr/bin/python3) on the
-same seeded data, single-threaded: same labels and distances, and each side loads the other's files and
-pickles."""
-import os
+same seeded data. Single-threaded seeded builds with the engine's hnswlib-order kernel (`sse_kernel`)
+give the same labels, the same distances and byte-identical files; each side loads the other's files
+and pickles (0.6.2's pickle layout is 0.8.0's minus `allow_replace_deleted`)."""
 import pickle
 
 import numpy as np
+import pytest
 
 import hnswlib
 
+M, EF_CONSTRUCTION, EF, K = 12, 80, 40, 10
+
+# Builds the reference index: add everything, update 50 rows in place, delete one label; then saves
+# the file and a pickle and answers the queries. argv: space dim n seed out_dir
 BUILD = """
 import sys, pickle, numpy as np, hnswlib
 space, dim, n, seed, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 data = np.load(out + "/data.npy"); queries = np.load(out + "/queries.npy")
 p = hnswlib.Index(space=space, dim=dim)
-p.init_index(max_elements=n, M=12, ef_construction=80, random_seed=seed)
+p.init_index(max_elements=n + 10, M=%d, ef_construction=%d, random_seed=seed)
 p.add_items(data, np.arange(n), num_threads=1)
+p.add_items(data[:50] * 0.5 + 0.25, np.arange(50), num_threads=1)
 p.mark_deleted(3)
-p.set_ef(40)
+p.set_ef(%d)
 p.save_index(out + "/reference.bin")
 with open(out + "/reference.pkl", "wb") as f:
     pickle.dump(p, f)
-labels, distances = p.knn_query(queries, k=10, num_threads=1)
+labels, distances = p.knn_query(queries, k=%d, num_threads=1)
 np.save(out + "/labels.npy", labels); np.save(out + "/distances.npy", distances)
-"""
+""" % (M, EF_CONSTRUCTION, EF, K)
 
+# Loads an index saved (".bin") or pickled (".pkl") by the module and answers the queries.
+# argv: space dim out_dir source
 QUERY = """
 import sys, pickle, numpy as np, hnswlib
 space, dim, out, source = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -31,72 +39,82 @@ queries = np.load(out + "/queries.npy")
 if source.endswith(".pkl"):
     with open(source, "rb") as f:
         p = pickle.load(f)
+    assert p.ef == %d, p.ef
 else:
     p = hnswlib.Index(space=space, dim=dim)
     p.load_index(source)
-p.set_ef(40)
-labels, distances = p.knn_query(queries, k=10, num_threads=1)
+    p.set_ef(%d)
+labels, distances = p.knn_query(queries, k=%d, num_threads=1)
 np.save(out + "/their_labels.npy", labels); np.save(out + "/their_distances.npy", distances)
-"""
+print(p.get_current_count(), p.get_max_elements(), len(p.get_ids_list()))
+""" % (EF, EF, K)
 
 
-def build_both(tmp_path, space, dim, n, seed):
+def build_ours(out, space, dim, n, seed):
     rng = np.random.default_rng(seed)
     data = rng.random((n, dim), dtype=np.float32)
     queries = rng.random((30, dim), dtype=np.float32)
-    np.save(tmp_path / "data.npy", data)
-    np.save(tmp_path / "queries.npy", queries)
+    np.save(out / "data.npy", data)
+    np.save(out / "queries.npy", queries)
     ours = hnswlib.Index(space=space, dim=dim)
-    ours.init_index(max_elements=n, M=12, ef_construction=80, random_seed=seed)
+    ours.init_index(max_elements=n + 10, M=M, ef_construction=EF_CONSTRUCTION, random_seed=seed)
     ours.add_items(data, np.arange(n), num_threads=1)
+    ours.add_items(data[:50] * 0.5 + 0.25, np.arange(50), num_threads=1)
     ours.mark_deleted(3)
-    ours.set_ef(40)
+    ours.set_ef(EF)
     return ours, queries
 
 
-def check_same(labels, distances, their_labels, their_distances):
+def assert_same_answers(labels, distances, their_labels, their_distances):
     np.testing.assert_array_equal(labels, their_labels)
     np.testing.assert_allclose(distances, their_distances, rtol=1e-5, atol=1e-5)
 
 
-def test_files_and_answers_match_the_reference(reference, tmp_path, seed):
-    for space, dim in (("l2", 20), ("cosine", 16), ("ip", 9)):
-        out = tmp_path / space
-        out.mkdir()
-        ours, queries = build_both(out, space, dim, 1500, seed)
-        reference(BUILD, space, dim, 1500, seed, out)
-        ref_labels, ref_distances = np.load(out / "labels.npy"), np.load(out / "distances.npy")
-        labels, distances = ours.knn_query(queries, k=10, num_threads=1)
-        check_same(labels, distances, ref_labels, ref_distances)
+@pytest.mark.parametrize("space,dim", [("l2", 20), ("cosine", 16), ("ip", 9)])
+def test_answers_and_files_match_the_reference(reference, sse_kernel, tmp_path, seed, space, dim):
+    n = 1500
+    ours, queries = build_ours(tmp_path, space, dim, n, seed)
+    reference(BUILD, space, dim, n, seed, tmp_path)
+    ref_labels, ref_distances = np.load(tmp_path / "labels.npy"), np.load(tmp_path / "distances.npy")
+    labels, distances = ours.knn_query(queries, k=K, num_threads=1)
+    assert_same_answers(labels, distances, ref_labels, ref_distances)
+    np.testing.assert_array_equal(distances, ref_distances)  # the SSE-order kernel is bit-exact
 
-        ours.save_index(str(out / "ours.bin"))
-        assert (out / "ours.bin").read_bytes() == (out / "reference.bin").read_bytes(), f"{space}: files differ"
+    ours.save_index(str(tmp_path / "ours.bin"))
+    assert (tmp_path / "ours.bin").read_bytes() == (tmp_path / "reference.bin").read_bytes(), "files differ"
 
-        loaded = hnswlib.Index(space=space, dim=dim)
-        loaded.load_index(str(out / "reference.bin"))
-        loaded.set_ef(40)
-        check_same(*loaded.knn_query(queries, k=10, num_threads=1), ref_labels, ref_distances)
+    loaded = hnswlib.Index(space=space, dim=dim)
+    loaded.load_index(str(tmp_path / "reference.bin"))
+    loaded.set_ef(EF)
+    assert_same_answers(*loaded.knn_query(queries, k=K, num_threads=1), ref_labels, ref_distances)
 
-        reference(QUERY, space, dim, out, out / "ours.bin")
-        check_same(labels, distances, np.load(out / "their_labels.npy"), np.load(out / "their_distances.npy"))
+    counts = reference(QUERY, space, dim, tmp_path, tmp_path / "ours.bin")
+    assert counts.split() == [str(n), str(n + 10), str(n)]
+    assert_same_answers(labels, distances, np.load(tmp_path / "their_labels.npy"),
+                        np.load(tmp_path / "their_distances.npy"))
 
 
-def test_pickles_cross_both_ways(reference, tmp_path, seed):
-    ours, queries = build_both(tmp_path, "l2", 12, 800, seed)
-    reference(BUILD, "l2", 12, 800, seed, tmp_path)
+def test_pickles_cross_both_ways(reference, sse_kernel, tmp_path, seed):
+    n = 800
+    ours, queries = build_ours(tmp_path, "l2", 12, n, seed)
+    reference(BUILD, "l2", 12, n, seed, tmp_path)
+    ref_labels, ref_distances = np.load(tmp_path / "labels.npy"), np.load(tmp_path / "distances.npy")
     with open(tmp_path / "reference.pkl", "rb") as f:
         theirs = pickle.load(f)
-    assert isinstance(theirs, hnswlib.Index) and theirs.ef == 40
-    check_same(*theirs.knn_query(queries, k=10, num_threads=1), np.load(tmp_path / "labels.npy"),
-               np.load(tmp_path / "distances.npy"))
+    assert type(theirs) is hnswlib.Index and theirs.ef == EF and theirs.get_current_count() == n
+    assert_same_answers(*theirs.knn_query(queries, k=K, num_threads=1), ref_labels, ref_distances)
+    theirs.save_index(str(tmp_path / "theirs_resaved.bin"))
+    assert (tmp_path / "theirs_resaved.bin").read_bytes() == (tmp_path / "reference.bin").read_bytes()
+
     with open(tmp_path / "ours.pkl", "wb") as f:
         pickle.dump(ours, f)
-    reference(QUERY, "l2", 12, tmp_path, tmp_path / "ours.pkl")
-    check_same(*ours.knn_query(queries, k=10, num_threads=1), np.load(tmp_path / "their_labels.npy"),
-               np.load(tmp_path / "their_distances.npy"))
+    counts = reference(QUERY, "l2", 12, tmp_path, tmp_path / "ours.pkl")
+    assert counts.split() == [str(n), str(n + 10), str(n)]
+    assert_same_answers(*ours.knn_query(queries, k=K, num_threads=1), np.load(tmp_path / "their_labels.npy"),
+                        np.load(tmp_path / "their_distances.npy"))
 
 
-BF = """
+BRUTE_FORCE = """
 import sys, numpy as np, hnswlib
 out = sys.argv[1]
 data = np.load(out + "/data.npy"); queries = np.load(out + "/queries.npy")
@@ -122,8 +140,10 @@ def test_bfindex_files_cross_both_ways(reference, tmp_path, seed):
     ours.init_index(305)
     ours.add_items(data, np.arange(300) * 3)
     ours.save_index(str(tmp_path / "ours_bf.bin"))
-    reference(BF, tmp_path)
-    assert (tmp_path / "ours_bf.bin").stat().st_size == (tmp_path / "reference_bf.bin").stat().st_size
+    reference(BRUTE_FORCE, tmp_path)
+    theirs_bytes, ours_bytes = (tmp_path / "reference_bf.bin").read_bytes(), (tmp_path / "ours_bf.bin").read_bytes()
+    used = 24 + 300 * (4 * 10 + 8)  # the unused slots hold uninitialised memory in hnswlib's file
+    assert len(ours_bytes) == len(theirs_bytes) and ours_bytes[:used] == theirs_bytes[:used]
     labels, _ = ours.knn_query(queries, k=5)
     np.testing.assert_array_equal(labels, np.load(tmp_path / "labels.npy"))
     np.testing.assert_array_equal(labels, np.load(tmp_path / "their_labels.npy"))

@@ -1,8 +1,11 @@
 """Every Java call and buffer conversion of the package, in one place.
 
-numpy arrays cross to Java as (address, length) of their native memory: Java views them in place (as
-Arrow vectors for the engine) and writes results straight into numpy arrays allocated here. Java
-exceptions never leave this module: they become hnswlib's Python exceptions.
+numpy arrays cross to Java as (address, byte length) of their native memory: Java views them in place
+(as Arrow matrices for the engine) and writes results straight into numpy arrays allocated here, so no
+Python code touches single elements. Java exceptions never leave this module: they become hnswlib's
+Python exceptions (``RuntimeError`` with the engine's message, which is hnswlib's).
+
+The Java half is ``io.hnswj.python.PythonBridge`` (static, non-overloaded methods).
 """
 import glob
 import os
@@ -15,11 +18,19 @@ try:
 except ImportError as e:  # pragma: no cover - only under a Python without Java interop
     raise ImportError("this hnswlib needs GraalPy on the JVM (see bin/graalpy)") from e
 
+# The distance kernel of new indexes: "" is the process default (HNSWJ_KERNEL / -Dhnswj.kernel, else
+# the Vector API kernel); "sse" gives hnswlib's summation order. A private hook for tests that compare
+# with hnswlib bit for bit; not part of hnswlib's API.
+kernel = ""
+
+_CAST_ERROR = ("Unable to cast Python instance to C++ type (#define PYBIND11_DETAILED_ERROR_MESSAGES "
+               "or compile in debug mode for details)")
+
 
 def _load_class(name):
     try:
         return java.type(name)
-    except BaseException:
+    except BaseException:  # polyglot.ForeignException is a BaseException
         # "pip-style" install: the engine's jars travel inside the package
         jars = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "_jars", "*.jar")))
         if not jars:
@@ -31,25 +42,47 @@ def _load_class(name):
         return java.type(name)
 
 
-Bridge = _load_class("io.hnswj.python.PythonBridge")
-LongPredicate = java.type("java.util.function.LongPredicate")
-ForeignException = polyglot.ForeignException
+_Bridge = _load_class("io.hnswj.python.PythonBridge")
+_ForeignException = polyglot.ForeignException
 
 
-def call(function, *args):
+def _python_error(error):
+    kind, message = _Bridge.pythonError(error)
+    if str(kind) == "MemoryError":
+        return MemoryError(str(message))
+    return RuntimeError(str(message))
+
+
+def _call(function, *args):
     """Calls Java; a Java exception is raised again as hnswlib's Python exception."""
     try:
         return function(*args)
-    except ForeignException as e:
-        kind, message = Bridge.pythonError(e)
-        raise (ValueError if kind == "ValueError" else RuntimeError)(str(message)) from None
+    except _ForeignException as e:
+        raise _python_error(e) from None
 
+
+# ---------------------------------------------------------------------------------------- buffers
 
 def address(array):
     """The address of a C-contiguous numpy array's first byte (0 for an empty array)."""
-    if array.size == 0:
-        return 0
-    return array.__array_interface__["data"][0]
+    return array.__array_interface__["data"][0] if array.size else 0
+
+
+def float_rows(data):
+    """The input as a C-contiguous float32 (rows, features) array, as pybind's forcecast converts it
+    (lists, float64, ints, Fortran order and strided views all work; a scalar has 0 dimensions)."""
+    array = np.asarray(data, dtype=np.float32, order="C")
+    if array.ndim == 2:
+        return array
+    if array.ndim == 1:
+        return array.reshape(1, array.shape[0])
+    raise RuntimeError(
+        f"Input vector data wrong shape. Number of dimensions {array.ndim}. Data must be a 1D or 2D array.")
+
+
+def uint64_array(values):
+    """Labels as a C-contiguous uint64 array, as pybind's ``array_t<size_t, forcecast>`` converts them."""
+    return np.asarray(values, dtype=np.uint64, order="C")
 
 
 def signed64(value):
@@ -58,29 +91,197 @@ def signed64(value):
     return value - (1 << 64) if value >= (1 << 63) else value
 
 
-def unsigned64(value):
-    value = int(value)
-    return value + (1 << 64) if value < 0 else value
+def _filter_verdict(value):
+    """pybind11's conversion of a filter's return value to C++ bool: True, False, None, or anything
+    whose type implements ``__bool__``; anything else is pybind11's cast error."""
+    if value is True or value is False:
+        return value
+    if value is None:
+        return False
+    to_bool = getattr(type(value), "__bool__", None)
+    if to_bool is not None:
+        try:
+            verdict = to_bool(value)
+        except Exception:
+            verdict = None
+        if verdict is True or verdict is False:
+            return verdict
+    raise RuntimeError(_CAST_ERROR)
 
 
-def as_predicate(filter_function):
-    """A Python callable as a java.util.function.LongPredicate over uint64 labels."""
+def _predicate(filter_function):
+    """A Python callable as a java.util.function.LongPredicate over uint64 labels (GraalPy turns the
+    function into the interface). An exception raised by the filter crosses Java unchanged."""
     if filter_function is None:
         return None
 
     def test(label):
-        verdict = filter_function(unsigned64(label))
-        if not isinstance(verdict, (bool, np.bool_)):
-            raise RuntimeError(
-                "Unable to cast Python instance to C++ type (#define PYBIND11_DETAILED_ERROR_MESSAGES "
-                "or compile in debug mode for details)")
-        return bool(verdict)
+        return _filter_verdict(filter_function(label + (1 << 64) if label < 0 else label))
 
     return test
 
 
-def read_bytes(writer, size):
-    """Lets Java write ``size`` bytes into a new numpy uint8 array, which is returned."""
-    out = np.empty(size, dtype=np.uint8)
-    call(writer, address(out), size)
-    return out
+def split_upper_levels(blob, count, size_data_per_element, size_links_per_element, element_levels, link_lists):
+    """Fills the pickle's element_levels and link_lists from a serialized index (hnswlib's file bytes)."""
+    _call(_Bridge.splitUpperLevels, address(blob), blob.nbytes, count, size_data_per_element,
+          size_links_per_element, address(element_levels), address(link_lists), link_lists.nbytes)
+
+
+# ---------------------------------------------------------------------------------------- engines
+
+class HnswEngine:
+    """The Java ``io.hnswj.HnswIndex`` behind an ``Index``."""
+
+    __slots__ = ("_java", "dim")
+
+    def __init__(self, java_index):
+        self._java = java_index
+        self.dim = int(java_index.dim())
+
+    @classmethod
+    def create(cls, space, dim, max_elements, m, ef_construction, seed, allow_replace_deleted):
+        return cls(_call(_Bridge.createIndexWithKernel, space, dim, max_elements, m, ef_construction,
+                         signed64(seed), bool(allow_replace_deleted), kernel))
+
+    @classmethod
+    def load(cls, path, space, dim, max_elements, allow_replace_deleted):
+        return cls(_call(_Bridge.loadIndexWithKernel, path, space, dim, max_elements,
+                         bool(allow_replace_deleted), kernel))
+
+    @classmethod
+    def from_pickle(cls, header, data_level0, element_levels, count, link_lists, size_links_per_element,
+                    space, dim, max_elements, allow_replace_deleted, seed):
+        """An engine from a pickle's parts (numpy arrays: the 96-byte file header, int8 data_level0,
+        int32 element_levels, int8 link_lists)."""
+        return cls(_call(_Bridge.readPickle, address(header), address(data_level0), data_level0.nbytes,
+                         address(element_levels), count, address(link_lists), link_lists.nbytes,
+                         size_links_per_element, space, dim, max_elements, bool(allow_replace_deleted),
+                         signed64(seed), kernel))
+
+    def add(self, rows, labels, num_threads, replace_deleted):
+        """Adds float32 (n, dim) rows under uint64 labels (both C-contiguous)."""
+        _call(_Bridge.addItems, self._java, address(rows), rows.shape[0], address(labels), num_threads,
+              bool(replace_deleted))
+
+    def search(self, rows, k, num_threads, filter_function):
+        """The (labels uint64 (n, k), distances float32 (n, k)) of float32 (n, dim) queries."""
+        n = rows.shape[0]
+        labels = np.empty((n, k), dtype=np.uint64)
+        distances = np.empty((n, k), dtype=np.float32)
+        if n and k:
+            _call(_Bridge.knnQuery, self._java, address(rows), n, k, num_threads, _predicate(filter_function),
+                  address(labels), address(distances))
+        return labels, distances
+
+    def vectors(self, labels):
+        """The stored vectors of uint64 labels, float32 (n, dim)."""
+        out = np.empty((labels.shape[0], self.dim), dtype=np.float32)
+        if labels.shape[0]:
+            _call(_Bridge.getItems, self._java, address(labels), labels.shape[0], address(out))
+        return out
+
+    def labels(self):
+        """Every label, deleted included, uint64."""
+        n = self.size()
+        out = np.empty(n, dtype=np.uint64)
+        _call(_Bridge.copyLabels, self._java, address(out), n)
+        return out
+
+    def serialized(self):
+        """The index in hnswlib's file format, as a uint8 array."""
+        size = self.file_size()
+        out = np.empty(size, dtype=np.uint8)
+        _call(_Bridge.serializeInto, self._java, address(out), size)
+        return out
+
+    def save(self, path):
+        _call(_Bridge.saveIndex, self._java, path)
+
+    def mark_deleted(self, label):
+        _call(self._java.markDeleted, signed64(label))
+
+    def unmark_deleted(self, label):
+        _call(self._java.unmarkDeleted, signed64(label))
+
+    def resize(self, new_size):
+        _call(self._java.resize, new_size)
+
+    def set_ef(self, ef):
+        _call(self._java.setEf, min(ef, 2**31 - 1))
+
+    def ef(self):
+        return int(self._java.ef())
+
+    def size(self):
+        return int(_call(self._java.size))
+
+    def capacity(self):
+        return int(_call(self._java.capacity))
+
+    def deleted_count(self):
+        return int(_call(self._java.deletedCount))
+
+    def m(self):
+        return int(self._java.m())
+
+    def ef_construction(self):
+        return int(self._java.efConstruction())
+
+    def allow_replace_deleted(self):
+        return bool(self._java.allowReplaceDeleted())
+
+    def file_size(self):
+        return int(_call(self._java.serializedSize))
+
+    def close(self):
+        try:
+            self._java.close()
+        except BaseException:  # at interpreter exit the JVM side may be gone already
+            pass
+
+
+class BruteForceEngine:
+    """The Java ``io.hnswj.BruteForceIndex`` behind a ``BFIndex``."""
+
+    __slots__ = ("_java",)
+
+    def __init__(self, java_index):
+        self._java = java_index
+
+    @classmethod
+    def create(cls, space, dim, max_elements):
+        return cls(_call(_Bridge.createBruteForceWithKernel, space, dim, max_elements, kernel))
+
+    @classmethod
+    def load(cls, path, space, dim):
+        return cls(_call(_Bridge.bruteForceLoad, path, space, dim))
+
+    def add(self, rows, labels):
+        _call(_Bridge.bruteForceAdd, self._java, address(rows), rows.shape[0], address(labels))
+
+    def search(self, rows, k, num_threads, filter_function):
+        n = rows.shape[0]
+        labels = np.empty((n, k), dtype=np.uint64)
+        distances = np.empty((n, k), dtype=np.float32)
+        if n and k:
+            _call(_Bridge.bruteForceQuery, self._java, address(rows), n, k, num_threads,
+                  _predicate(filter_function), address(labels), address(distances))
+        return labels, distances
+
+    def delete(self, label):
+        _call(self._java.delete, signed64(label))
+
+    def save(self, path):
+        _call(_Bridge.bruteForceSave, self._java, path)
+
+    def size(self):
+        return int(_call(self._java.size))
+
+    def capacity(self):
+        return int(_call(self._java.capacity))
+
+    def close(self):
+        try:
+            self._java.close()
+        except BaseException:
+            pass

@@ -1,4 +1,9 @@
-"""hnswlib.Index and hnswlib.BFIndex, as in hnswlib 0.8.0 (python_bindings/bindings.cpp)."""
+"""hnswlib.Index and hnswlib.BFIndex as in hnswlib 0.8.0 (python_bindings/bindings.cpp): arguments,
+defaults, return types, exceptions and pickle layout. Java is reached only through ``_bridge``.
+
+Where hnswlib 0.8.0 crashes or reads garbage, these raise instead: methods before ``init_index``,
+a query of the wrong width, ``BFIndex`` searches with k above its count or on an empty index.
+"""
 import math
 import operator
 import os
@@ -8,253 +13,275 @@ import sys
 import numpy as np
 
 from hnswlib import _bridge
-from hnswlib._bridge import Bridge, call
 
 _SPACES = ("l2", "ip", "cosine")
 _SER_VERSION = 1
 _HEADER = struct.Struct("<QQQQQQiIQQQdQ")  # hnswlib's 96-byte file header
+_MAX_M = 10000
+_MAX_ELEMENTS = 2**31 - 9  # the engine's internal ids are Java ints
+_NOT_INITIALIZED = "Index not initialized: call init_index or load_index first"
+_NOT_ENOUGH = "Cannot return the results in a contiguous 2D array. Probably ef or M is too small"
 
 
 def _default_threads():
     return os.cpu_count() or 1
 
 
+# ------------------------------------------------------------------------------ pybind11's argument rules
+
 def _incompatible(function, signature, args):
-    """pybind11's TypeError for arguments that fail overload resolution (e.g. negative unsigned)."""
+    """pybind11's TypeError for arguments that fail overload resolution (e.g. a negative unsigned)."""
     invoked = ", ".join(repr(a) for a in args)
     return TypeError(
         f"{function}(): incompatible function arguments. The following argument types are supported:\n"
         f"    1. {signature}\n\nInvoked with: {invoked}")
 
 
-def _unsigned(value, function, signature, args):
-    """An int >= 0 (numpy ints accepted); anything else is pybind's TypeError."""
-    if isinstance(value, (bool, np.bool_)):
-        return int(value)
+def _integer(value, low, high, function, signature, args):
+    """An integer in [low, high] (numpy integers accepted); floats, strings and out-of-range values
+    are pybind's TypeError."""
+    if isinstance(value, float):
+        raise _incompatible(function, signature, args)
     try:
         number = operator.index(value)
     except TypeError:
         raise _incompatible(function, signature, args) from None
-    if number < 0 or number >= 1 << 64:
+    if not low <= number <= high:
         raise _incompatible(function, signature, args)
     return number
 
 
-def _signed(value, function, signature, args):
+def _size_t(value, function, signature, args):
+    return _integer(value, 0, 2**64 - 1, function, signature, args)
+
+
+def _int(value, function, signature, args):
+    return _integer(value, -2**31, 2**31 - 1, function, signature, args)
+
+
+def _callable_or_none(value, function, signature, args):
+    if value is not None and not callable(value):
+        raise _incompatible(function, signature, args)
+    return value
+
+
+def _path(value, function, signature, args):
+    if isinstance(value, bytes):
+        return os.fsdecode(value)
     try:
-        return operator.index(value)
+        return os.fspath(value)
     except TypeError:
         raise _incompatible(function, signature, args) from None
 
 
-def _as_rows(data):
-    """The input as a C-contiguous float32 (rows, features) array, as pybind's forcecast does."""
-    array = np.asarray(data, dtype=np.float32, order="C")
-    if array.ndim == 1:
-        return array.reshape(1, array.shape[0])
-    if array.ndim == 2:
-        return np.ascontiguousarray(array)
-    raise RuntimeError(
-        f"Input vector data wrong shape. Number of dimensions {array.ndim}. Data must be a 1D or 2D array.")
+class _ReadOnly(property):
+    """A read-only property with pybind11's message on assignment."""
+
+    def __set__(self, instance, value):
+        raise AttributeError(f"property of '{type(instance).__name__}' object has no setter")
 
 
-def _as_ids(ids, rows):
-    """The ids as uint64 (one per row), or None; hnswlib's shape rules and messages."""
-    if ids is None:
-        return None
-    array = np.asarray(ids)
-    if array.dtype != np.uint64:
-        array = array.astype(np.uint64)
-    if not ((array.ndim == 1 and array.shape[0] == rows) or (array.ndim == 0 and rows == 1)):
+def _ids_for(ids, rows):
+    """The ids of an add as uint64 (one per row); hnswlib's shape rule and message."""
+    labels = _bridge.uint64_array(ids)
+    if not ((labels.ndim == 1 and labels.shape[0] == rows) or (labels.ndim == 0 and rows == 1)):
         raise RuntimeError(
-            f"The input label shape {array.ndim} does not match the input data vector shape {rows}")
-    return np.ascontiguousarray(array.reshape(rows))
+            f"The input label shape {labels.ndim} does not match the input data vector shape {rows}")
+    return labels.reshape(rows)
 
 
 class Index:
-    """An HNSW index: hnswlib.Index."""
+    """An HNSW index: hnswlib.Index.
+
+    Index(space, dim), Index(params: dict) (a pickle's state) or Index(index) (a copy).
+    """
+
+    _SIGNATURES = (
+        "__init__(): incompatible constructor arguments. The following argument types are supported:\n"
+        "    1. hnswlib.Index(params: dict)\n"
+        "    2. hnswlib.Index(index: hnswlib.Index)\n"
+        "    3. hnswlib.Index(space: str, dim: int)\n\n")
 
     def __init__(self, *args, **kwargs):
-        self._index = None
-        self._ef_default = 10
-        self._num_threads_default = _default_threads()
-        self._cur_l = 0
-        self._ep_added = False
-        self._seed = 100
         if len(args) + len(kwargs) == 1:
-            source = args[0] if args else kwargs.get("params", kwargs.get("index"))
-            if isinstance(source, Index) and (args or "index" in kwargs):
-                self._restore(source.__getstate__()[0])
-                return
-            if isinstance(source, dict) and (args or "params" in kwargs):
+            name, source = ("", args[0]) if args else next(iter(kwargs.items()))
+            if name in ("", "params") and isinstance(source, dict):
                 self._restore(source)
                 return
-        space, dim = self._space_and_dim(args, kwargs)
+            if name in ("", "index") and isinstance(source, Index):
+                self._restore(source.__getstate__()[0])
+                return
+        values = dict(zip(("space", "dim"), args))
+        if len(args) > 2 or set(kwargs) - {"space", "dim"} or set(kwargs) & set(values):
+            raise self._constructor_error(args, kwargs)
+        values.update(kwargs)
+        space, dim = values.get("space"), values.get("dim")
+        if len(values) != 2 or not isinstance(space, str) or isinstance(dim, float):
+            raise self._constructor_error(args, kwargs)
+        try:
+            dim = operator.index(dim)
+        except TypeError:
+            raise self._constructor_error(args, kwargs) from None
+        self._init_fields(space, dim)
+
+    def _constructor_error(self, args, kwargs):
+        invoked = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
+        return TypeError(self._SIGNATURES + "Invoked with: " + ", ".join(invoked))
+
+    def _init_fields(self, space, dim):
         if space not in _SPACES:
             raise RuntimeError("Space name must be one of l2, ip, or cosine.")
         self._space = space
         self._dim = dim
-
-    @staticmethod
-    def _space_and_dim(args, kwargs):
-        names = ("space", "dim")
-        values = dict(zip(names, args))
-        if len(args) > 2 or set(kwargs) - set(names) or set(values) & set(kwargs):
-            values = None
-        else:
-            values.update(kwargs)
-        if values is None or len(values) != 2 or not isinstance(values["space"], str):
-            raise TypeError(
-                "__init__(): incompatible constructor arguments. The following argument types are supported:\n"
-                "    1. hnswlib.Index(params: dict)\n"
-                "    2. hnswlib.Index(index: hnswlib.Index)\n"
-                "    3. hnswlib.Index(space: str, dim: int)\n\n"
-                f"Invoked with: {', '.join(repr(a) for a in args)}"
-                + (", " + ", ".join(f"{k}={v!r}" for k, v in kwargs.items()) if kwargs else ""))
-        try:
-            dim = operator.index(values["dim"])
-        except TypeError:
-            raise TypeError("__init__(): incompatible constructor arguments.") from None
-        return values["space"], dim
-
-    # ------------------------------------------------------------------ helpers
+        self._engine = None
+        self._ef_default = 10
+        self._num_threads_default = _default_threads()
+        self._cur_l = 0
+        self._ep_added = True
+        self._seed = 100  # hnswlib leaves it uninitialised until init_index
 
     def _alg(self):
-        if self._index is None:
-            raise RuntimeError("Index not initialized: call init_index or load_index first")
-        return self._index
+        engine = self._engine
+        if engine is None:
+            raise RuntimeError(_NOT_INITIALIZED)
+        return engine
 
     def _threads(self, num_threads):
-        return num_threads if num_threads > 0 else self._num_threads_default
+        """hnswlib's thread count for a call: the default if the call gives <= 0; a default of 0 means
+        all cores (0 for the engine), a negative default makes every call single-threaded."""
+        if num_threads > 0:
+            return num_threads
+        default = self._num_threads_default
+        return 1 if default < 0 else default
 
-    # ------------------------------------------------------------------ building
+    # ------------------------------------------------------------------------------ building
 
     def init_index(self, max_elements, M=16, ef_construction=200, random_seed=100, allow_replace_deleted=False):
         signature = ("(self: hnswlib.Index, max_elements: int, M: int = 16, ef_construction: int = 200, "
                      "random_seed: int = 100, allow_replace_deleted: bool = False) -> None")
         args = (self, max_elements, M, ef_construction, random_seed, allow_replace_deleted)
-        max_elements = _unsigned(max_elements, "init_index", signature, args)
-        M = _unsigned(M, "init_index", signature, args)
-        ef_construction = _unsigned(ef_construction, "init_index", signature, args)
-        random_seed = _unsigned(random_seed, "init_index", signature, args)
-        if self._index is not None:
+        max_elements = _size_t(max_elements, "init_index", signature, args)
+        M = _size_t(M, "init_index", signature, args)
+        ef_construction = _size_t(ef_construction, "init_index", signature, args)
+        random_seed = _size_t(random_seed, "init_index", signature, args)
+        if self._engine is not None:
             raise RuntimeError("The index is already initiated.")
-        if M > 10000:
-            print("warning: M parameter exceeds 10000 which may lead to adverse effects.", file=sys.stderr)
-            M = 10000
+        if M > _MAX_M:
+            print("warning: M parameter exceeds 10000 which may lead to adverse effects.\n"
+                  "         Cap to 10000 will be applied for the rest of the processing.", file=sys.stderr)
+            M = _MAX_M
         if M < 2:
-            raise RuntimeError(f"M must be at least 2 (got {M}): with M = 1 hnswlib's level multiplier 1/ln(M) is infinite")
+            raise RuntimeError(f"M must be at least 2, got {M} (hnswlib's level multiplier 1/ln(M) needs M > 1)")
         if self._dim <= 0:
             raise RuntimeError(f"dim must be positive, got {self._dim}")
-        if max_elements > 2**31 - 9:
-            raise RuntimeError(f"Not enough memory: max_elements {max_elements} is above the supported 2147483639")
-        self._index = call(Bridge.createIndex, self._space, self._dim, max_elements, M, ef_construction,
-                           _bridge.signed64(random_seed), bool(allow_replace_deleted))
-        self._seed = random_seed
+        if max_elements > _MAX_ELEMENTS:
+            raise MemoryError(f"max_elements {max_elements} is above the supported {_MAX_ELEMENTS}")
+        self._engine = _bridge.HnswEngine.create(self._space, self._dim, max_elements, M,
+                                                 min(ef_construction, 2**31 - 1), random_seed,
+                                                 allow_replace_deleted)
         self._cur_l = 0
-        call(self._index.setEf, self._ef_default)
+        self._ep_added = False
+        self._seed = random_seed
+        self._engine.set_ef(self._ef_default)
 
     def add_items(self, data, ids=None, num_threads=-1, replace_deleted=False):
-        alg = self._alg()
-        rows = _as_rows(data)
+        signature = ("(self: hnswlib.Index, data: object, ids: object = None, num_threads: int = -1, "
+                     "replace_deleted: bool = False) -> None")
+        num_threads = _int(num_threads, "add_items", signature, (self, data, ids, num_threads, replace_deleted))
+        rows = _bridge.float_rows(data)
         n, features = rows.shape
         if features != self._dim:
             raise RuntimeError("Wrong dimensionality of the vectors")
-        labels = _as_ids(ids, n)
-        if labels is None:
-            labels = np.arange(self._cur_l, self._cur_l + n, dtype=np.uint64)
-        if n == 0:
-            return
-        threads = self._threads(_signed(num_threads, "add_items", "", (self, data, ids, num_threads)))
-        call(Bridge.addItems, alg, _bridge.address(rows), n, _bridge.address(labels), threads, bool(replace_deleted))
-        self._ep_added = True
+        labels = (np.arange(self._cur_l, self._cur_l + n, dtype=np.uint64) if ids is None
+                  else _ids_for(ids, n))
+        engine = self._alg()
+        if not self._ep_added:
+            if n == 0:  # hnswlib reads the first row to insert it alone
+                raise IndexError("index 0 is out of bounds for axis 0 with size 0")
+            try:
+                engine.add(rows, labels, self._threads(num_threads), replace_deleted)
+            finally:
+                self._ep_added = engine.size() > 0
+        elif n:
+            engine.add(rows, labels, self._threads(num_threads), replace_deleted)
         self._cur_l += n
 
-    # ------------------------------------------------------------------ searching
+    # ------------------------------------------------------------------------------ searching
 
     def knn_query(self, data, k=1, num_threads=-1, filter=None):
         signature = ("(self: hnswlib.Index, data: object, k: int = 1, num_threads: int = -1, "
                      "filter: Callable[[int], bool] = None) -> object")
-        k = _unsigned(k, "knn_query", signature, (self, data, k, num_threads, filter))
-        num_threads = _signed(num_threads, "knn_query", signature, (self, data, k, num_threads, filter))
-        alg = self._alg()
-        rows = _as_rows(data)
-        n, features = rows.shape
-        if features != self._dim:
+        args = (self, data, k, num_threads, filter)
+        k = _size_t(k, "knn_query", signature, args)
+        num_threads = _int(num_threads, "knn_query", signature, args)
+        _callable_or_none(filter, "knn_query", signature, args)
+        rows = _bridge.float_rows(data)
+        engine = self._alg()
+        if rows.shape[1] != self._dim:
             raise RuntimeError("Wrong dimensionality of the vectors")
-        labels = np.empty((n, k), dtype=np.uint64)
-        distances = np.empty((n, k), dtype=np.float32)
-        if n and k:
-            call(Bridge.knnQuery, alg, _bridge.address(rows), n, k, self._threads(num_threads),
-                 _bridge.as_predicate(filter), _bridge.address(labels), _bridge.address(distances))
-        return labels, distances
+        if k > 4096 and rows.shape[0] and k > engine.size():  # before allocating (n, k) results
+            raise RuntimeError(_NOT_ENOUGH)
+        return engine.search(rows, k, self._threads(num_threads), filter)
 
-    # ------------------------------------------------------------------ items
+    # ------------------------------------------------------------------------------ items
 
     def get_items(self, ids=None, return_type="numpy"):
-        alg = self._alg()
+        if not isinstance(return_type, str):
+            raise _incompatible("get_items", "(self: hnswlib.Index, ids: object = None, "
+                                "return_type: str = 'numpy') -> object", (self, ids, return_type))
+        if return_type not in ("numpy", "list"):
+            raise ValueError('return_type should be "numpy" or "list"')
         if ids is None:
             labels = np.empty(0, dtype=np.uint64)
         else:
-            array = np.asarray(ids)
+            array = _bridge.uint64_array(ids)
             if array.ndim == 0:
                 raise ValueError("get_items accepts a list of indices and returns a list of vectors")
-            count = array.shape[0]
-            labels = np.ascontiguousarray(array.reshape(-1)[:count].astype(np.uint64))
-        n = labels.shape[0]
-        out = np.empty((n, self._dim), dtype=np.float32)
-        if n:
-            call(Bridge.getItems, alg, _bridge.address(labels), n, _bridge.address(out))
-        if return_type == "list":
-            return out.tolist()
-        if return_type == "numpy":
-            return out if n else np.empty((0,), dtype=np.float32)
-        raise ValueError('return_type should be "numpy" or "list"')
+            # hnswlib reads the first shape[0] values in flat order (a (n, 1) array works)
+            labels = np.ascontiguousarray(array.reshape(-1)[:array.shape[0]])
+        if labels.shape[0] == 0:
+            return [] if return_type == "list" else np.empty((0,), dtype=np.float32)
+        vectors = self._alg().vectors(labels)
+        return vectors.tolist() if return_type == "list" else vectors
 
     def get_ids_list(self):
-        alg = self._alg()
-        n = int(alg.size())
-        out = np.empty(n, dtype=np.uint64)
-        call(Bridge.copyLabels, alg, _bridge.address(out), n)
-        return out.tolist()
+        return self._alg().labels().tolist()
 
     def mark_deleted(self, label):
-        signature = "(self: hnswlib.Index, label: int) -> None"
-        label = _unsigned(label, "mark_deleted", signature, (self, label))
-        call(self._alg().markDeleted, _bridge.signed64(label))
+        label = _size_t(label, "mark_deleted", "(self: hnswlib.Index, label: int) -> None", (self, label))
+        self._alg().mark_deleted(label)
 
     def unmark_deleted(self, label):
-        signature = "(self: hnswlib.Index, label: int) -> None"
-        label = _unsigned(label, "unmark_deleted", signature, (self, label))
-        call(self._alg().unmarkDeleted, _bridge.signed64(label))
+        label = _size_t(label, "unmark_deleted", "(self: hnswlib.Index, label: int) -> None", (self, label))
+        self._alg().unmark_deleted(label)
 
     def resize_index(self, new_size):
-        signature = "(self: hnswlib.Index, new_size: int) -> None"
-        new_size = _unsigned(new_size, "resize_index", signature, (self, new_size))
-        alg = self._alg()
-        if new_size > 2**31 - 9:
-            raise RuntimeError("Not enough memory: resizeIndex failed to allocate base layer")
-        call(alg.resize, new_size)
+        new_size = _size_t(new_size, "resize_index", "(self: hnswlib.Index, new_size: int) -> None",
+                           (self, new_size))
+        engine = self._alg()
+        if new_size > _MAX_ELEMENTS:
+            raise MemoryError(f"new_size {new_size} is above the supported {_MAX_ELEMENTS}")
+        engine.resize(new_size)
 
-    # ------------------------------------------------------------------ parameters
+    # ------------------------------------------------------------------------------ parameters
 
     def set_ef(self, ef):
-        ef = _unsigned(ef, "set_ef", "(self: hnswlib.Index, ef: int) -> None", (self, ef))
+        ef = _size_t(ef, "set_ef", "(self: hnswlib.Index, ef: int) -> None", (self, ef))
         self._ef_default = ef
-        if self._index is not None:
-            call(self._index.setEf, min(ef, 2**31 - 1))
+        if self._engine is not None:
+            self._engine.set_ef(ef)
 
     @property
     def ef(self):
-        return int(self._index.ef()) if self._index is not None else self._ef_default
+        return self._engine.ef() if self._engine is not None else self._ef_default
 
     @ef.setter
     def ef(self, value):
         self.set_ef(value)
 
     def set_num_threads(self, num_threads):
-        self._num_threads_default = _signed(
-            num_threads, "set_num_threads", "(self: hnswlib.Index, num_threads: int) -> None", (self, num_threads))
+        self._num_threads_default = _int(num_threads, "set_num_threads",
+                                         "(self: hnswlib.Index, num_threads: int) -> None", (self, num_threads))
 
     @property
     def num_threads(self):
@@ -265,85 +292,82 @@ class Index:
         self.set_num_threads(value)
 
     def get_max_elements(self):
-        return int(self._alg().capacity())
+        return self._alg().capacity()
 
     def get_current_count(self):
-        return int(self._alg().size())
+        return self._alg().size()
 
-    @property
+    @_ReadOnly
     def max_elements(self):
-        return int(self._index.capacity()) if self._index is not None else 0
+        return self._engine.capacity() if self._engine is not None else 0
 
-    @property
+    @_ReadOnly
     def element_count(self):
-        return int(self._index.size()) if self._index is not None else 0
+        return self._engine.size() if self._engine is not None else 0
 
-    @property
+    @_ReadOnly
     def M(self):
-        return int(self._index.m()) if self._index is not None else 0
+        return self._engine.m() if self._engine is not None else 0
 
-    @property
+    @_ReadOnly
     def ef_construction(self):
-        return int(self._index.efConstruction()) if self._index is not None else 0
+        return self._engine.ef_construction() if self._engine is not None else 0
 
-    @property
+    @_ReadOnly
     def space(self):
         return self._space
 
-    @property
+    @_ReadOnly
     def dim(self):
         return self._dim
-
-    def __setattr__(self, name, value):
-        if name in ("space", "dim", "M", "ef_construction", "max_elements", "element_count"):
-            raise AttributeError(f"property of '{type(self).__name__}' object has no setter")
-        object.__setattr__(self, name, value)
 
     def __repr__(self):
         return f"<hnswlib.Index(space='{self._space}', dim={self._dim})>"
 
-    # ------------------------------------------------------------------ files
+    # ------------------------------------------------------------------------------ files
 
     def save_index(self, path_to_index):
-        call(Bridge.saveIndex, self._alg(), os.fspath(path_to_index))
+        path = _path(path_to_index, "save_index", "(self: hnswlib.Index, path_to_index: str) -> None",
+                     (self, path_to_index))
+        self._alg().save(path)
 
     def load_index(self, path_to_index, max_elements=0, allow_replace_deleted=False):
         signature = ("(self: hnswlib.Index, path_to_index: str, max_elements: int = 0, "
                      "allow_replace_deleted: bool = False) -> None")
-        max_elements = _unsigned(max_elements, "load_index", signature, (self, path_to_index, max_elements))
-        if self._index is not None:
+        args = (self, path_to_index, max_elements, allow_replace_deleted)
+        path = _path(path_to_index, "load_index", signature, args)
+        max_elements = min(_size_t(max_elements, "load_index", signature, args), 2**62)
+        if self._engine is not None:
             print("Warning: Calling load_index for an already inited index. Old index is being deallocated.",
                   file=sys.stderr)
-        path = os.fspath(path_to_index)
         if not os.path.isfile(path):
             raise RuntimeError("Cannot open file")
-        loaded = call(Bridge.loadIndex, path, self._space, self._dim, min(max_elements, 2**62),
-                      bool(allow_replace_deleted))
-        if self._index is not None:
-            self._index.close()
-        self._index = loaded
-        self._cur_l = int(loaded.size())
+        loaded = _bridge.HnswEngine.load(path, self._space, self._dim, max_elements, allow_replace_deleted)
+        if self._engine is not None:
+            self._engine.close()
+        self._engine = loaded
+        self._cur_l = loaded.size()
 
     def index_file_size(self):
-        return int(self._alg().serializedSize())
+        return self._alg().file_size()
 
-    # ------------------------------------------------------------------ pickling
+    # ------------------------------------------------------------------------------ pickling
 
     def __getstate__(self):
         params = {
             "ser_version": _SER_VERSION,
             "space": self._space,
             "dim": self._dim,
-            "index_inited": self._index is not None,
+            "index_inited": self._engine is not None,
             "ep_added": self._ep_added,
             "normalize": self._space == "cosine",
             "num_threads": self._num_threads_default,
             "seed": self._seed,
         }
-        if self._index is None:
+        if self._engine is None:
             params["ef"] = self._ef_default
-            return (params,)
-        params.update(_ann_data(self._index))
+        else:
+            params.update(_ann_data(self._engine))
         return (params,)
 
     def __setstate__(self, state):
@@ -352,55 +376,42 @@ class Index:
         self._restore(state[0])
 
     def _restore(self, params):
+        """hnswlib's createFromParams: the Index described by a pickle's state dict."""
         if int(params["ser_version"]) > _SER_VERSION:
             raise RuntimeError("Unpickle Error: Invalid serialization version!")
-        object.__setattr__(self, "_index", None)
-        self._ef_default = 10
-        self._cur_l = 0
-        space = str(params["space"])
-        if space not in _SPACES:
-            raise RuntimeError("Space name must be one of l2, ip, or cosine.")
-        self._space = space
-        self._dim = int(params["dim"])
+        previous = getattr(self, "_engine", None)
+        self._init_fields(str(params["space"]), int(params["dim"]))
+        if previous is not None:
+            previous.close()
         self._seed = int(params["seed"])
         if bool(params["index_inited"]):
-            self._index = _restore_ann_data(params, self._space, self._dim, self._seed)
-            self._cur_l = int(self._index.size())
+            self._engine = _engine_from_state(params, self._space, self._dim, self._seed)
+            self._cur_l = int(params["cur_element_count"])
         self._ep_added = bool(params["ep_added"])
         self._num_threads_default = int(params["num_threads"])
         self._ef_default = int(params["ef"])
-        if self._index is not None:
-            call(self._index.setEf, self._ef_default)
+        if self._engine is not None:
+            self._engine.set_ef(self._ef_default)
 
     def __del__(self):
-        index = getattr(self, "_index", None)
-        if index is not None:
-            try:
-                index.close()
-            except BaseException:
-                pass
+        engine = getattr(self, "_engine", None)
+        if engine is not None:
+            engine.close()
 
 
-def _ann_data(alg):
-    """hnswlib's pickled graph fields, taken from the engine's file-format bytes."""
-    blob = _bridge.read_bytes(lambda addr, size: Bridge.serializeInto(alg, addr, size), int(alg.serializedSize()))
+def _ann_data(engine):
+    """hnswlib's pickled graph fields (getAnnData), cut out of the engine's file-format bytes."""
+    blob = engine.serialized()
     (offset_level0, max_elements, count, size_data, label_offset, offset_data, max_level, entry,
-     max_m, max_m0, m, mult, ef_construction) = _HEADER.unpack_from(blob, 0)
-    level0_end = 96 + count * size_data
-    data_level0 = blob[96:level0_end].view(np.int8).copy()
+     max_m, max_m0, m, mult, ef_construction) = _HEADER.unpack(blob[:_HEADER.size].tobytes())
     size_links = 4 + 4 * max_m
-    levels = np.zeros(max_elements, dtype=np.int32)
-    link_parts = []
-    position = level0_end
-    for i in range(count):
-        length = int(blob[position:position + 4].view("<u4")[0])
-        position += 4
-        if length:
-            levels[i] = length // size_links
-            link_parts.append(blob[position:position + length])
-            position += length
-    link_lists = (np.concatenate(link_parts) if link_parts else np.empty(0, dtype=np.uint8)).view(np.int8)
-    labels = data_level0.view(np.uint8).reshape(count, size_data)[:, label_offset:label_offset + 8].copy().view("<u8").reshape(count)
+    level0_end = _HEADER.size + count * size_data
+    data_level0 = blob[_HEADER.size:level0_end].view(np.int8).copy()
+    element_levels = np.zeros(max_elements, dtype=np.int32)
+    link_lists = np.empty(blob.shape[0] - level0_end - 4 * count, dtype=np.int8)
+    _bridge.split_upper_levels(blob, count, size_data, size_links, element_levels, link_lists)
+    records = data_level0.view(np.uint8).reshape(count, size_data)
+    labels = np.ascontiguousarray(records[:, label_offset:label_offset + 8]).view("<u8").reshape(count)
     return {
         "offset_level0": offset_level0,
         "max_elements": max_elements,
@@ -415,13 +426,13 @@ def _ann_data(alg):
         "M": m,
         "mult": mult,
         "ef_construction": ef_construction,
-        "ef": int(alg.ef()),
-        "has_deletions": bool(alg.deletedCount()),
+        "ef": engine.ef(),
+        "has_deletions": engine.deleted_count() > 0,
         "size_links_per_element": size_links,
-        "allow_replace_deleted": bool(alg.allowReplaceDeleted()),
+        "allow_replace_deleted": engine.allow_replace_deleted(),
         "label_lookup_external": labels.astype(np.uint64),
         "label_lookup_internal": np.arange(count, dtype=np.uint32),
-        "element_levels": levels,
+        "element_levels": element_levels,
         "data_level0": data_level0,
         "link_lists": link_lists,
     }
@@ -432,134 +443,145 @@ def _check(condition, field):
         raise RuntimeError(f"Unpickle Error: Invalid value of {field} ")
 
 
-def _restore_ann_data(d, space, dim, seed):
-    """Rebuilds the engine from a pickled state: checks the derived layout, reassembles the file bytes."""
+def _engine_from_state(d, space, dim, seed):
+    """hnswlib's setAnnData: checks the layout fields against those derived from (max_elements, M,
+    ef_construction, dim), then reassembles the file format and reads it."""
     max_elements = int(d["max_elements"])
-    m = int(d["M"])
+    m = min(int(d["M"]), _MAX_M)
+    _check(m >= 2, "M_")
+    if dim <= 0:
+        raise RuntimeError(f"dim must be positive, got {dim}")
     ef_construction = max(int(d["ef_construction"]), m)
-    max_m0 = 2 * m
-    size_links_level0 = 4 + 4 * max_m0
+    size_links_level0 = 4 + 4 * 2 * m
     size_data = size_links_level0 + 4 * dim + 8
+    size_links = 4 + 4 * m
+    mult = float(d["mult"])
     _check(int(d["offset_level0"]) == 0, "offsetLevel0_")
     _check(int(d["size_data_per_element"]) == size_data, "size_data_per_element_")
     _check(int(d["label_offset"]) == size_links_level0 + 4 * dim, "label_offset_")
     _check(int(d["offset_data"]) == size_links_level0, "offsetData_")
     _check(int(d["max_M"]) == m, "maxM_")
-    _check(int(d["max_M0"]) == max_m0, "maxM0_")
-    _check(m >= 2, "M_")
-    _check(float(d["mult"]) == 1 / math.log(1.0 * m), "mult_")
+    _check(int(d["max_M0"]) == 2 * m, "maxM0_")
+    _check(int(d["M"]) == m, "M_")
+    # hnswlib compares 1/log(M) exactly; the JVM's log may differ from glibc's in the last bit
+    _check(math.isclose(mult, 1 / math.log(1.0 * m), rel_tol=1e-12), "mult_")
     _check(int(d["ef_construction"]) == ef_construction, "ef_construction_")
-    _check(int(d["size_links_per_element"]) == 4 + 4 * m, "size_links_per_element_")
+    _check(int(d["size_links_per_element"]) == size_links, "size_links_per_element_")
     count = int(d["cur_element_count"])
-    level0 = np.ascontiguousarray(d["data_level0"]).view(np.uint8).reshape(-1)
-    links = np.ascontiguousarray(d["link_lists"]).view(np.uint8).reshape(-1)
-    levels = np.asarray(d["element_levels"], dtype=np.int64).reshape(-1)
-    _check(level0.shape[0] == count * size_data, "data_level0")
-    _check(levels.shape[0] >= count and (levels[:count] >= 0).all(), "element_levels")
-    size_links = 4 + 4 * m
-    lengths = (levels[:count] * size_links).astype("<u4")
-    _check(int(lengths.sum()) == links.shape[0], "link_lists")
-    header = _HEADER.pack(0, max_elements, count, size_data, size_links_level0 + 4 * dim, size_links_level0,
-                          int(d["max_level"]), int(d["enterpoint_node"]) & 0xFFFFFFFF, m, max_m0, m,
-                          float(d["mult"]), ef_construction)
-    parts = [np.frombuffer(header, dtype=np.uint8), level0]
-    offset = 0
-    for i in range(count):
-        parts.append(lengths[i:i + 1].view(np.uint8))
-        length = int(lengths[i])
-        if length:
-            parts.append(links[offset:offset + length])
-            offset += length
-    blob = np.ascontiguousarray(np.concatenate(parts))
-    return call(Bridge.deserialize, _bridge.address(blob), blob.shape[0], space, dim, max_elements,
-                bool(d.get("allow_replace_deleted", False)), _bridge.signed64(seed))
+    data_level0 = np.ascontiguousarray(d["data_level0"], dtype=np.int8).reshape(-1)
+    link_lists = np.ascontiguousarray(d["link_lists"], dtype=np.int8).reshape(-1)
+    element_levels = np.ascontiguousarray(d["element_levels"], dtype=np.int32).reshape(-1)
+    if (count > max_elements or data_level0.shape[0] != count * size_data or element_levels.shape[0] < count
+            or (element_levels[:count] < 0).any()):
+        raise RuntimeError("Index seems to be corrupted or unsupported")
+    header = np.frombuffer(_HEADER.pack(
+        0, max_elements, count, size_data, size_links_level0 + 4 * dim, size_links_level0,
+        int(d["max_level"]), int(d["enterpoint_node"]) & 0xFFFFFFFF, m, 2 * m, m, mult, ef_construction),
+        dtype=np.uint8)
+    return _bridge.HnswEngine.from_pickle(header, data_level0, element_levels, count, link_lists, size_links,
+                                          space, dim, max_elements, bool(d.get("allow_replace_deleted", False)),
+                                          seed)
 
 
 class BFIndex:
     """Exact (brute-force) search: hnswlib.BFIndex."""
 
     def __init__(self, space, dim):
-        if not isinstance(space, str):
-            raise TypeError(
-                "__init__(): incompatible constructor arguments. The following argument types are supported:\n"
-                "    1. hnswlib.BFIndex(space: str, dim: int)\n\n"
-                f"Invoked with: {space!r}, {dim!r}")
+        if not isinstance(space, str) or isinstance(dim, float):
+            raise self._constructor_error(space, dim)
+        try:
+            dim = operator.index(dim)
+        except TypeError:
+            raise self._constructor_error(space, dim) from None
         if space not in _SPACES:
             raise RuntimeError("Space name must be one of l2, ip, or cosine.")
         self._space = space
-        self._dim = operator.index(dim)
-        self._index = None
+        self._dim = dim
+        self._engine = None
         self._num_threads_default = _default_threads()
         self._cur_l = 0
 
+    @staticmethod
+    def _constructor_error(space, dim):
+        return TypeError(
+            "__init__(): incompatible constructor arguments. The following argument types are supported:\n"
+            "    1. hnswlib.BFIndex(space: str, dim: int)\n\n"
+            f"Invoked with: {space!r}, {dim!r}")
+
     def _alg(self):
-        if self._index is None:
-            raise RuntimeError("Index not initialized: call init_index or load_index first")
-        return self._index
+        engine = self._engine
+        if engine is None:
+            raise RuntimeError(_NOT_INITIALIZED)
+        return engine
 
     def init_index(self, max_elements):
-        max_elements = _unsigned(max_elements, "init_index",
-                                 "(self: hnswlib.BFIndex, max_elements: int) -> None", (self, max_elements))
-        if self._index is not None:
+        max_elements = _size_t(max_elements, "init_index", "(self: hnswlib.BFIndex, max_elements: int) -> None",
+                               (self, max_elements))
+        if self._engine is not None:
             raise RuntimeError("The index is already initiated.")
         if self._dim <= 0:
             raise RuntimeError(f"dim must be positive, got {self._dim}")
-        if max_elements > 2**31 - 9:
-            raise RuntimeError(f"Not enough memory: max_elements {max_elements} is above the supported 2147483639")
-        self._index = call(Bridge.createBruteForce, self._space, self._dim, max_elements)
+        if max_elements > _MAX_ELEMENTS:
+            raise MemoryError(f"max_elements {max_elements} is above the supported {_MAX_ELEMENTS}")
+        self._engine = _bridge.BruteForceEngine.create(self._space, self._dim, max_elements)
         self._cur_l = 0
 
     def add_items(self, data, ids=None):
-        alg = self._alg()
-        rows = _as_rows(data)
+        rows = _bridge.float_rows(data)
         n, features = rows.shape
         if features != self._dim:
             raise RuntimeError("Wrong dimensionality of the vectors")
-        labels = _as_ids(ids, n)
-        if labels is None:
-            labels = np.arange(self._cur_l, self._cur_l + n, dtype=np.uint64)
+        labels = (np.arange(self._cur_l, self._cur_l + n, dtype=np.uint64) if ids is None
+                  else _ids_for(ids, n))
+        engine = self._alg()
         if n:
-            call(Bridge.bruteForceAdd, alg, _bridge.address(rows), n, _bridge.address(labels))
+            engine.add(rows, labels)
         self._cur_l += n
 
     def delete_vector(self, label):
-        label = _unsigned(label, "delete_vector", "(self: hnswlib.BFIndex, label: int) -> None", (self, label))
-        call(self._alg().delete, _bridge.signed64(label))
+        label = _size_t(label, "delete_vector", "(self: hnswlib.BFIndex, label: int) -> None", (self, label))
+        self._alg().delete(label)
 
     def knn_query(self, data, k=1, num_threads=-1, filter=None):
         signature = ("(self: hnswlib.BFIndex, data: object, k: int = 1, num_threads: int = -1, "
                      "filter: Callable[[int], bool] = None) -> object")
-        k = _unsigned(k, "knn_query", signature, (self, data, k, num_threads, filter))
-        num_threads = _signed(num_threads, "knn_query", signature, (self, data, k, num_threads, filter))
-        alg = self._alg()
-        rows = _as_rows(data)
-        n, features = rows.shape
-        if features != self._dim:
+        args = (self, data, k, num_threads, filter)
+        k = _size_t(k, "knn_query", signature, args)
+        num_threads = _int(num_threads, "knn_query", signature, args)
+        _callable_or_none(filter, "knn_query", signature, args)
+        rows = _bridge.float_rows(data)
+        engine = self._alg()
+        if rows.shape[1] != self._dim:
             raise RuntimeError("Wrong dimensionality of the vectors")
-        labels = np.empty((n, k), dtype=np.uint64)
-        distances = np.empty((n, k), dtype=np.float32)
-        if n and k:
-            threads = num_threads if num_threads > 0 else self._num_threads_default
-            call(Bridge.bruteForceQuery, alg, _bridge.address(rows), n, k, threads,
-                 _bridge.as_predicate(filter), _bridge.address(labels), _bridge.address(distances))
-        return labels, distances
+        if k > 4096 and rows.shape[0] and k > engine.size():  # before allocating (n, k) results
+            raise RuntimeError(_NOT_ENOUGH)
+        if num_threads <= 0:
+            num_threads = 1 if self._num_threads_default < 0 else self._num_threads_default
+        return engine.search(rows, k, num_threads, filter)
 
     def save_index(self, path_to_index):
-        call(Bridge.bruteForceSave, self._alg(), os.fspath(path_to_index))
+        path = _path(path_to_index, "save_index", "(self: hnswlib.BFIndex, path_to_index: str) -> None",
+                     (self, path_to_index))
+        self._alg().save(path)
 
     def load_index(self, path_to_index, max_elements=0):
-        path = os.fspath(path_to_index)
+        signature = "(self: hnswlib.BFIndex, path_to_index: str, max_elements: int = 0) -> None"
+        path = _path(path_to_index, "load_index", signature, (self, path_to_index, max_elements))
+        _size_t(max_elements, "load_index", signature, (self, path_to_index, max_elements))  # unused, as in hnswlib
+        if self._engine is not None:
+            print("Warning: Calling load_index for an already inited index. Old index is being deallocated.",
+                  file=sys.stderr)
         if not os.path.isfile(path):
             raise RuntimeError("Cannot open file")
-        loaded = call(Bridge.bruteForceLoad, path, self._space, self._dim)
-        if self._index is not None:
-            self._index.close()
-        self._index = loaded
-        self._cur_l = int(loaded.size())
+        loaded = _bridge.BruteForceEngine.load(path, self._space, self._dim)
+        if self._engine is not None:
+            self._engine.close()
+        self._engine = loaded
+        self._cur_l = loaded.size()
 
     def set_num_threads(self, num_threads):
-        self._num_threads_default = _signed(
-            num_threads, "set_num_threads", "(self: hnswlib.BFIndex, num_threads: int) -> None", (self, num_threads))
+        self._num_threads_default = _int(num_threads, "set_num_threads",
+                                         "(self: hnswlib.BFIndex, num_threads: int) -> None", (self, num_threads))
 
     @property
     def num_threads(self):
@@ -570,23 +592,10 @@ class BFIndex:
         self.set_num_threads(value)
 
     def get_max_elements(self):
-        return int(self._alg().capacity())
+        return self._alg().capacity()
 
     def get_current_count(self):
-        return int(self._alg().size())
-
-    @property
-    def space(self):
-        return self._space
-
-    @property
-    def dim(self):
-        return self._dim
-
-    def __setattr__(self, name, value):
-        if name in ("space", "dim"):
-            raise AttributeError(f"property of '{type(self).__name__}' object has no setter")
-        object.__setattr__(self, name, value)
+        return self._alg().size()
 
     def __repr__(self):
         return f"<hnswlib.BFIndex(space='{self._space}', dim={self._dim})>"
@@ -595,9 +604,10 @@ class BFIndex:
         raise TypeError("cannot pickle 'hnswlib.BFIndex' object")
 
     def __del__(self):
-        index = getattr(self, "_index", None)
-        if index is not None:
-            try:
-                index.close()
-            except BaseException:
-                pass
+        engine = getattr(self, "_engine", None)
+        if engine is not None:
+            engine.close()
+
+
+# pickles name the classes as hnswlib's do (hnswlib.Index), so they load in either implementation
+Index.__module__ = BFIndex.__module__ = "hnswlib"
