@@ -65,13 +65,13 @@ def main():
         import java
         kernels = java.type("io.hnswj.Kernels")
         print(f"{name}: kernel {kernels.active().name()}")
-        rows = _bridge.float_rows(q)
+        rows, n, _ = _bridge.float_rows(q)
         parts = {
             "a static Java call (Kernels.active)": kernels.active,
-            "np.asarray + reshape of the query": lambda: _bridge.float_rows(q),
-            "the address of a numpy array": lambda: _bridge.address(rows),
+            "_bridge.float_rows(query): numpy conversion checks": lambda: _bridge.float_rows(q),
+            "the address of a numpy array (__array_interface__)": lambda: _bridge.address(rows),
             "two np.empty((1, 1)) results": lambda: (np.empty((1, 1), np.uint64), np.empty((1, 1), np.float32)),
-            "the bridge's search on the 1-element index": lambda: tiny._engine.search(rows, 1, 1, None),
+            "the bridge's search on the 1-element index": lambda: tiny._engine.search(rows, 1, 1, 1, None),
         }
         for label, function in parts.items():
             for _ in range(2000):

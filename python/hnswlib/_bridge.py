@@ -63,21 +63,32 @@ def _call(function, *args):
 
 # ---------------------------------------------------------------------------------------- buffers
 
+_F32 = np.dtype(np.float32)  # dtype objects, not type objects: numpy converts these fastest
+_U64 = np.dtype(np.uint64)
+
+
 def address(array):
-    """The address of a C-contiguous numpy array's first byte (0 for an empty array)."""
-    return array.__array_interface__["data"][0] if array.size else 0
+    """The address of a numpy array's first byte (C-contiguous arrays only)."""
+    return array.__array_interface__["data"][0]
 
 
 def float_rows(data):
-    """The input as a C-contiguous float32 (rows, features) array, as pybind's forcecast converts it
-    (lists, float64, ints, Fortran order and strided views all work; a scalar has 0 dimensions)."""
-    array = np.asarray(data, dtype=np.float32, order="C")
-    if array.ndim == 2:
-        return array
-    if array.ndim == 1:
-        return array.reshape(1, array.shape[0])
-    raise RuntimeError(
-        f"Input vector data wrong shape. Number of dimensions {array.ndim}. Data must be a 1D or 2D array.")
+    """The input as C-contiguous float32, with its (rows, features): pybind's forcecast (lists,
+    float64, ints, Fortran order and strided views all work; a scalar has 0 dimensions). A 1-D input
+    is one row. Few numpy calls: under GraalPy each costs microseconds."""
+    if type(data) is np.ndarray:
+        ndim = data.ndim
+        array = np.ascontiguousarray(data, _F32) if ndim == 1 or ndim == 2 else None
+    else:
+        array = np.asarray(data, _F32)
+        ndim = array.ndim
+        if (ndim == 1 or ndim == 2) and not array.flags.c_contiguous:  # e.g. an object's __array__ view
+            array = np.ascontiguousarray(array)
+    if array is None or not (ndim == 1 or ndim == 2):
+        raise RuntimeError(
+            f"Input vector data wrong shape. Number of dimensions {ndim}. Data must be a 1D or 2D array.")
+    shape = array.shape
+    return (array, shape[0], shape[1]) if ndim == 2 else (array, 1, shape[0])
 
 
 def uint64_array(values):
@@ -158,32 +169,30 @@ class HnswEngine:
                          size_links_per_element, space, dim, max_elements, bool(allow_replace_deleted),
                          signed64(seed), kernel))
 
-    def add(self, rows, labels, num_threads, replace_deleted):
-        """Adds float32 (n, dim) rows under uint64 labels (both C-contiguous)."""
-        _call(_Bridge.addItems, self._java, address(rows), rows.shape[0], address(labels), num_threads,
-              bool(replace_deleted))
+    def add(self, rows, n, labels, num_threads, replace_deleted):
+        """Adds n float32 rows (C-contiguous, n x dim) under n uint64 labels."""
+        _call(_Bridge.addItems, self._java, address(rows), n, address(labels), num_threads, bool(replace_deleted))
 
-    def search(self, rows, k, num_threads, filter_function):
-        """The (labels uint64 (n, k), distances float32 (n, k)) of float32 (n, dim) queries."""
-        n = rows.shape[0]
-        labels = np.empty((n, k), dtype=np.uint64)
-        distances = np.empty((n, k), dtype=np.float32)
+    def search(self, rows, n, k, num_threads, filter_function):
+        """The (labels uint64 (n, k), distances float32 (n, k)) of n float32 queries (C-contiguous)."""
+        labels = np.empty((n, k), _U64)
+        distances = np.empty((n, k), _F32)
         if n and k:
             _call(_Bridge.knnQuery, self._java, address(rows), n, k, num_threads, _predicate(filter_function),
                   address(labels), address(distances))
         return labels, distances
 
-    def vectors(self, labels):
-        """The stored vectors of uint64 labels, float32 (n, dim)."""
-        out = np.empty((labels.shape[0], self.dim), dtype=np.float32)
-        if labels.shape[0]:
-            _call(_Bridge.getItems, self._java, address(labels), labels.shape[0], address(out))
+    def vectors(self, labels, n):
+        """The stored vectors of n uint64 labels, float32 (n, dim)."""
+        out = np.empty((n, self.dim), _F32)
+        if n:
+            _call(_Bridge.getItems, self._java, address(labels), n, address(out))
         return out
 
     def labels(self):
         """Every label, deleted included, uint64."""
         n = self.size()
-        out = np.empty(n, dtype=np.uint64)
+        out = np.empty(n, _U64)
         _call(_Bridge.copyLabels, self._java, address(out), n)
         return out
 
@@ -256,13 +265,12 @@ class BruteForceEngine:
     def load(cls, path, space, dim):
         return cls(_call(_Bridge.bruteForceLoad, path, space, dim))
 
-    def add(self, rows, labels):
-        _call(_Bridge.bruteForceAdd, self._java, address(rows), rows.shape[0], address(labels))
+    def add(self, rows, n, labels):
+        _call(_Bridge.bruteForceAdd, self._java, address(rows), n, address(labels))
 
-    def search(self, rows, k, num_threads, filter_function):
-        n = rows.shape[0]
-        labels = np.empty((n, k), dtype=np.uint64)
-        distances = np.empty((n, k), dtype=np.float32)
+    def search(self, rows, n, k, num_threads, filter_function):
+        labels = np.empty((n, k), _U64)
+        distances = np.empty((n, k), _F32)
         if n and k:
             _call(_Bridge.bruteForceQuery, self._java, address(rows), n, k, num_threads,
                   _predicate(filter_function), address(labels), address(distances))

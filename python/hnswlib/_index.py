@@ -188,8 +188,7 @@ class Index:
         signature = ("(self: hnswlib.Index, data: object, ids: object = None, num_threads: int = -1, "
                      "replace_deleted: bool = False) -> None")
         num_threads = _int(num_threads, "add_items", signature, (self, data, ids, num_threads, replace_deleted))
-        rows = _bridge.float_rows(data)
-        n, features = rows.shape
+        rows, n, features = _bridge.float_rows(data)
         if features != self._dim:
             raise RuntimeError("Wrong dimensionality of the vectors")
         labels = (np.arange(self._cur_l, self._cur_l + n, dtype=np.uint64) if ids is None
@@ -199,11 +198,11 @@ class Index:
             if n == 0:  # hnswlib reads the first row to insert it alone
                 raise IndexError("index 0 is out of bounds for axis 0 with size 0")
             try:
-                engine.add(rows, labels, self._threads(num_threads), replace_deleted)
+                engine.add(rows, n, labels, self._threads(num_threads), replace_deleted)
             finally:
                 self._ep_added = engine.size() > 0
         elif n:
-            engine.add(rows, labels, self._threads(num_threads), replace_deleted)
+            engine.add(rows, n, labels, self._threads(num_threads), replace_deleted)
         self._cur_l += n
 
     # ------------------------------------------------------------------------------ searching
@@ -215,13 +214,13 @@ class Index:
         k = _size_t(k, "knn_query", signature, args)
         num_threads = _int(num_threads, "knn_query", signature, args)
         _callable_or_none(filter, "knn_query", signature, args)
-        rows = _bridge.float_rows(data)
+        rows, n, features = _bridge.float_rows(data)
         engine = self._alg()
-        if rows.shape[1] != self._dim:
+        if features != self._dim:
             raise RuntimeError("Wrong dimensionality of the vectors")
-        if k > 4096 and rows.shape[0] and k > engine.size():  # before allocating (n, k) results
+        if k > 4096 and n and k > engine.size():  # before allocating (n, k) results
             raise RuntimeError(_NOT_ENOUGH)
-        return engine.search(rows, k, self._threads(num_threads), filter)
+        return engine.search(rows, n, k, self._threads(num_threads), filter)
 
     # ------------------------------------------------------------------------------ items
 
@@ -239,9 +238,10 @@ class Index:
                 raise ValueError("get_items accepts a list of indices and returns a list of vectors")
             # hnswlib reads the first shape[0] values in flat order (a (n, 1) array works)
             labels = np.ascontiguousarray(array.reshape(-1)[:array.shape[0]])
-        if labels.shape[0] == 0:
+        n = labels.shape[0]
+        if n == 0:
             return [] if return_type == "list" else np.empty((0,), dtype=np.float32)
-        vectors = self._alg().vectors(labels)
+        vectors = self._alg().vectors(labels, n)
         return vectors.tolist() if return_type == "list" else vectors
 
     def get_ids_list(self):
@@ -527,15 +527,14 @@ class BFIndex:
         self._cur_l = 0
 
     def add_items(self, data, ids=None):
-        rows = _bridge.float_rows(data)
-        n, features = rows.shape
+        rows, n, features = _bridge.float_rows(data)
         if features != self._dim:
             raise RuntimeError("Wrong dimensionality of the vectors")
         labels = (np.arange(self._cur_l, self._cur_l + n, dtype=np.uint64) if ids is None
                   else _ids_for(ids, n))
         engine = self._alg()
         if n:
-            engine.add(rows, labels)
+            engine.add(rows, n, labels)
         self._cur_l += n
 
     def delete_vector(self, label):
@@ -549,15 +548,15 @@ class BFIndex:
         k = _size_t(k, "knn_query", signature, args)
         num_threads = _int(num_threads, "knn_query", signature, args)
         _callable_or_none(filter, "knn_query", signature, args)
-        rows = _bridge.float_rows(data)
+        rows, n, features = _bridge.float_rows(data)
         engine = self._alg()
-        if rows.shape[1] != self._dim:
+        if features != self._dim:
             raise RuntimeError("Wrong dimensionality of the vectors")
-        if k > 4096 and rows.shape[0] and k > engine.size():  # before allocating (n, k) results
+        if k > 4096 and n and k > engine.size():  # before allocating (n, k) results
             raise RuntimeError(_NOT_ENOUGH)
         if num_threads <= 0:
             num_threads = 1 if self._num_threads_default < 0 else self._num_threads_default
-        return engine.search(rows, k, num_threads, filter)
+        return engine.search(rows, n, k, num_threads, filter)
 
     def save_index(self, path_to_index):
         path = _path(path_to_index, "save_index", "(self: hnswlib.BFIndex, path_to_index: str) -> None",
