@@ -51,7 +51,7 @@ final class GraphInserter {
     MemorySegment query = scratch.vector;
     int current = entry.node();
     if (level < entry.level()) {
-      current = greedyDescent(query, current, entry.level(), level);
+      current = greedyDescent(scratch, query, current, entry.level(), level);
     }
     boolean entryDeleted = graph.isDeleted(entry.node());
     int topLayer = Math.min(level, entry.level());
@@ -77,32 +77,53 @@ final class GraphInserter {
   }
 
   /** Moves to any closer neighbour until none is closer, from level {@code from} down to {@code to + 1}. */
-  private int greedyDescent(MemorySegment query, int start, int from, int to) {
+  private int greedyDescent(Scratch scratch, MemorySegment query, int start, int from, int to) {
     int current = start;
     float currentDistance = distanceTo(query, current);
     for (int layer = from; layer > to; layer--) {
       boolean changed = true;
       while (changed) {
         changed = false;
-        int locked = current;
-        locks.lock(locked);
-        try {
-          int size = graph.count(locked, layer);
-          for (int j = 0; j < size; j++) {
-            int candidate = graph.neighbor(locked, layer, j);
-            float d = distanceTo(query, candidate);
-            if (d < currentDistance) {
-              currentDistance = d;
-              current = candidate;
-              changed = true;
-            }
+        int size = claimNeighbors(scratch, current, layer, null);
+        int[] ids = scratch.freshIds;
+        float[] distances = scratch.freshDistances;
+        distance.betweenAll(query, 0, graph.level0(), scratch.freshOffsets, size, distances);
+        for (int j = 0; j < size; j++) {
+          if (distances[j] < currentDistance) {
+            currentDistance = distances[j];
+            current = ids[j];
+            changed = true;
           }
-        } finally {
-          locks.unlock(locked);
         }
       }
     }
     return current;
+  }
+
+  /**
+   * Copies, under the node's lock, its neighbours at {@code layer} (only those not yet in
+   * {@code visited}, which it marks, unless that is null) into the scratch's fresh ids and offsets;
+   * returns their number. Distances are computed after the lock is released: they need no lock.
+   */
+  private int claimNeighbors(Scratch scratch, int node, int layer, VisitedSet visited) {
+    locks.lock(node);
+    try {
+      int size = graph.count(node, layer);
+      scratch.fresh(size);
+      int[] ids = scratch.freshIds;
+      long[] offsets = scratch.freshOffsets;
+      int count = 0;
+      for (int j = 0; j < size; j++) {
+        int candidate = graph.neighbor(node, layer, j);
+        if (visited == null || visited.visit(candidate)) {
+          ids[count] = candidate;
+          offsets[count++] = graph.vectorAt(candidate);
+        }
+      }
+      return count;
+    } finally {
+      locks.unlock(node);
+    }
   }
 
   /**
@@ -133,30 +154,25 @@ final class GraphInserter {
       }
       int current = candidates.topId();
       candidates.pop();
-      locks.lock(current);
-      try {
-        int size = graph.count(current, layer);
-        for (int j = 0; j < size; j++) {
-          int candidate = graph.neighbor(current, layer, j);
-          if (!visited.visit(candidate)) {
-            continue;
+      int freshCount = claimNeighbors(scratch, current, layer, visited);
+      int[] fresh = scratch.freshIds;
+      float[] distances = scratch.freshDistances;
+      distance.betweenAll(query, 0, graph.level0(), scratch.freshOffsets, freshCount, distances);
+      for (int j = 0; j < freshCount; j++) {
+        int candidate = fresh[j];
+        float d = distances[j];
+        if (top.size() < efConstruction || lowerBound > d) {
+          candidates.push(-d, candidate);
+          if (!graph.isDeleted(candidate)) {
+            top.push(d, candidate);
           }
-          float d = distanceTo(query, candidate);
-          if (top.size() < efConstruction || lowerBound > d) {
-            candidates.push(-d, candidate);
-            if (!graph.isDeleted(candidate)) {
-              top.push(d, candidate);
-            }
-            if (top.size() > efConstruction) {
-              top.pop();
-            }
-            if (!top.isEmpty()) {
-              lowerBound = top.topKey();
-            }
+          if (top.size() > efConstruction) {
+            top.pop();
+          }
+          if (!top.isEmpty()) {
+            lowerBound = top.topKey();
           }
         }
-      } finally {
-        locks.unlock(current);
       }
     }
   }
@@ -224,9 +240,18 @@ final class GraphInserter {
           StdHeap candidates = scratch.work;
           candidates.clear();
           candidates.push(distanceBetween(node, other), node);
+          scratch.fresh(size);
+          int[] existing = scratch.freshIds;
+          long[] offsets = scratch.freshOffsets;
           for (int j = 0; j < size; j++) {
-            int existing = graph.neighbor(other, layer, j);
-            candidates.push(distanceBetween(existing, other), existing);
+            existing[j] = graph.neighbor(other, layer, j);
+            offsets[j] = graph.vectorAt(existing[j]);
+          }
+          // symmetric bit for bit: the same values as distanceBetween(existing, other)
+          float[] distances = scratch.freshDistances;
+          distance.betweenAll(graph.level0(), graph.vectorAt(other), graph.level0(), offsets, size, distances);
+          for (int j = 0; j < size; j++) {
+            candidates.push(distances[j], existing[j]);
           }
           selector.select(scratch, candidates, maxLinks);
           int index = 0;
@@ -324,7 +349,7 @@ final class GraphInserter {
     MemorySegment query = scratch.vector;
     int current = entry.node();
     if (nodeLevel < entry.level()) {
-      current = greedyDescent(query, current, entry.level(), nodeLevel);
+      current = greedyDescent(scratch, query, current, entry.level(), nodeLevel);
     }
     if (nodeLevel > entry.level()) {
       throw new IllegalStateException("Level of item to be updated cannot be bigger than max level");

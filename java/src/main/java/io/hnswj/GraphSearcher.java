@@ -43,14 +43,21 @@ final class GraphSearcher {
         changed = false;
         int from = current;
         int size = graph.count(from, level);
+        scratch.fresh(size);
+        long[] offsets = scratch.freshOffsets;
+        int[] ids = scratch.freshIds;
+        for (int j = 0; j < size; j++) {
+          ids[j] = graph.neighbor(from, level, j);
+          offsets[j] = graph.vectorAt(ids[j]);
+        }
+        float[] distances = scratch.freshDistances;
+        distance.betweenAll(query, 0, vectors, offsets, size, distances);
         scratch.hopCount++;
         scratch.distanceCount += size;
         for (int j = 0; j < size; j++) {
-          int candidate = graph.neighbor(from, level, j);
-          float d = distance.between(query, 0, vectors, graph.vectorAt(candidate));
-          if (d < currentDistance) {
-            currentDistance = d;
-            current = candidate;
+          if (distances[j] < currentDistance) {
+            currentDistance = distances[j];
+            current = ids[j];
             changed = true;
           }
         }
@@ -99,21 +106,25 @@ final class GraphSearcher {
       candidates.pop();
       int size = Math.min(graph.level0CountAcquire(current), maxM0);
       hops++;
-      // first pass: claim unvisited neighbours and touch their vectors, so that the memory system
-      // fetches them all in parallel (hnswlib uses _mm_prefetch for this; Java has none)
-      int[] fresh = scratch.freshIds(size);
+      // claim the unvisited neighbours first, then compute their distances together (several vectors
+      // streamed at once); the distances do not depend on the decisions, so the order is hnswlib's
+      scratch.fresh(size);
+      int[] fresh = scratch.freshIds;
+      long[] offsets = scratch.freshOffsets;
       int freshCount = 0;
       for (int j = 0; j < size; j++) {
         int candidate = graph.level0Neighbor(current, j);
         if (visited.visit(candidate)) {
-          fresh[freshCount++] = candidate;
-          scratch.touch(vectors, graph.vectorAt(candidate));
+          fresh[freshCount] = candidate;
+          offsets[freshCount++] = graph.vectorAt(candidate);
         }
       }
+      float[] freshDistances = scratch.freshDistances;
+      distance.betweenAll(query, 0, vectors, offsets, freshCount, freshDistances);
+      distances += freshCount;
       for (int j = 0; j < freshCount; j++) {
         int candidate = fresh[j];
-        float d = distance.between(query, 0, vectors, graph.vectorAt(candidate));
-        distances++;
+        float d = freshDistances[j];
         if (top.size() < ef || lowerBound > d) {
           candidates.push(-d, candidate);
           if (bareBone || accepts(candidate, filter)) {

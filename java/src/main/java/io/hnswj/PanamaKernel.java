@@ -9,13 +9,18 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The fast kernel: the widest float species the CPU has, four independent fused multiply-add
- * accumulators (so the loop is bound by loads, not by the latency of one add chain), then one vector
- * loop and a scalar tail. Results differ from hnswlib's in the last bits only.
+ * The fast kernel: the widest float species the CPU has, two fused multiply-add accumulators per vector
+ * (even and odd steps), one more step into the first if it fits, then a scalar tail. Results differ from
+ * hnswlib's in the last bits only.
+ *
+ * <p>The batch methods stream four vectors at once against one load of the query: four independent
+ * streams keep the memory system busy where a single loop waits on each cache miss (measured on random
+ * 256-d vectors: about 48 ns per distance in fours, 75 ns one at a time, 100 ns with the earlier four
+ * accumulators per vector). Every vector is summed in exactly the single call's order, so batch and
+ * single results are identical and the graph does not depend on which path computed a distance.
  *
  * <p>Each vector is first sliced to exactly its bytes and walked with a {@code long} byte index: C2
- * then hoists the segment bounds checks out of the loop (measured: 27 ns instead of 42 ns for a
- * 256-d distance in cache).
+ * then hoists the segment bounds checks out of the loop.
  *
  * <p>Loading this class needs the {@code jdk.incubator.vector} module; {@link Kernels} falls back
  * when it is missing.
@@ -44,36 +49,21 @@ final class PanamaKernel implements DistanceKernel {
     long bytes = 4L * dim;
     MemorySegment x = a.asSlice(aOffset, bytes);
     MemorySegment y = b.asSlice(bOffset, bytes);
+    FloatVector even = FloatVector.zero(SPECIES);
+    FloatVector odd = FloatVector.zero(SPECIES);
     long i = 0;
-    float sum = 0f;
-    if (bytes >= STEP) {
-      FloatVector acc0 = FloatVector.zero(SPECIES);
-      FloatVector acc1 = FloatVector.zero(SPECIES);
-      FloatVector acc2 = FloatVector.zero(SPECIES);
-      FloatVector acc3 = FloatVector.zero(SPECIES);
-      long unrolledBound = bytes - bytes % (4 * STEP);
-      for (; i < unrolledBound; i += 4 * STEP) {
-        FloatVector d0 = load(x, i).sub(load(y, i));
-        FloatVector d1 = load(x, i + STEP).sub(load(y, i + STEP));
-        FloatVector d2 = load(x, i + 2 * STEP).sub(load(y, i + 2 * STEP));
-        FloatVector d3 = load(x, i + 3 * STEP).sub(load(y, i + 3 * STEP));
-        acc0 = d0.fma(d0, acc0);
-        acc1 = d1.fma(d1, acc1);
-        acc2 = d2.fma(d2, acc2);
-        acc3 = d3.fma(d3, acc3);
-      }
-      long vectorBound = bytes - bytes % STEP;
-      for (; i < vectorBound; i += STEP) {
-        FloatVector d = load(x, i).sub(load(y, i));
-        acc0 = d.fma(d, acc0);
-      }
-      sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
+      FloatVector d0 = load(x, i).sub(load(y, i));
+      FloatVector d1 = load(x, i + STEP).sub(load(y, i + STEP));
+      even = d0.fma(d0, even);
+      odd = d1.fma(d1, odd);
     }
-    for (; i < bytes; i += 4) {
-      float t = x.get(JAVA_FLOAT_UNALIGNED, i) - y.get(JAVA_FLOAT_UNALIGNED, i);
-      sum = Math.fma(t, t, sum);
+    if (i + STEP <= bytes) {
+      FloatVector d = load(x, i).sub(load(y, i));
+      even = d.fma(d, even);
+      i += STEP;
     }
-    return sum;
+    return squareTail(x, y, i, bytes, even.add(odd).reduceLanes(VectorOperators.ADD));
   }
 
   @Override
@@ -81,27 +71,147 @@ final class PanamaKernel implements DistanceKernel {
     long bytes = 4L * dim;
     MemorySegment x = a.asSlice(aOffset, bytes);
     MemorySegment y = b.asSlice(bOffset, bytes);
+    FloatVector even = FloatVector.zero(SPECIES);
+    FloatVector odd = FloatVector.zero(SPECIES);
     long i = 0;
-    float sum = 0f;
-    if (bytes >= STEP) {
-      FloatVector acc0 = FloatVector.zero(SPECIES);
-      FloatVector acc1 = FloatVector.zero(SPECIES);
-      FloatVector acc2 = FloatVector.zero(SPECIES);
-      FloatVector acc3 = FloatVector.zero(SPECIES);
-      long unrolledBound = bytes - bytes % (4 * STEP);
-      for (; i < unrolledBound; i += 4 * STEP) {
-        acc0 = load(x, i).fma(load(y, i), acc0);
-        acc1 = load(x, i + STEP).fma(load(y, i + STEP), acc1);
-        acc2 = load(x, i + 2 * STEP).fma(load(y, i + 2 * STEP), acc2);
-        acc3 = load(x, i + 3 * STEP).fma(load(y, i + 3 * STEP), acc3);
-      }
-      long vectorBound = bytes - bytes % STEP;
-      for (; i < vectorBound; i += STEP) {
-        acc0 = load(x, i).fma(load(y, i), acc0);
-      }
-      sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
+      even = load(x, i).fma(load(y, i), even);
+      odd = load(x, i + STEP).fma(load(y, i + STEP), odd);
     }
-    for (; i < bytes; i += 4) {
+    if (i + STEP <= bytes) {
+      even = load(x, i).fma(load(y, i), even);
+      i += STEP;
+    }
+    return dotTail(x, y, i, bytes, even.add(odd).reduceLanes(VectorOperators.ADD));
+  }
+
+  @Override
+  public void squareDistances(
+      MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int count, int dim, float[] out) {
+    long bytes = 4L * dim;
+    MemorySegment x = a.asSlice(aOffset, bytes);
+    int n = 0;
+    for (; n + 4 <= count; n += 4) {
+      MemorySegment y0 = base.asSlice(offsets[n], bytes);
+      MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
+      MemorySegment y2 = base.asSlice(offsets[n + 2], bytes);
+      MemorySegment y3 = base.asSlice(offsets[n + 3], bytes);
+      FloatVector even0 = FloatVector.zero(SPECIES);
+      FloatVector odd0 = even0;
+      FloatVector even1 = even0;
+      FloatVector odd1 = even0;
+      FloatVector even2 = even0;
+      FloatVector odd2 = even0;
+      FloatVector even3 = even0;
+      FloatVector odd3 = even0;
+      long i = 0;
+      for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
+        FloatVector q0 = load(x, i);
+        FloatVector q1 = load(x, i + STEP);
+        FloatVector d = q0.sub(load(y0, i));
+        even0 = d.fma(d, even0);
+        d = q1.sub(load(y0, i + STEP));
+        odd0 = d.fma(d, odd0);
+        d = q0.sub(load(y1, i));
+        even1 = d.fma(d, even1);
+        d = q1.sub(load(y1, i + STEP));
+        odd1 = d.fma(d, odd1);
+        d = q0.sub(load(y2, i));
+        even2 = d.fma(d, even2);
+        d = q1.sub(load(y2, i + STEP));
+        odd2 = d.fma(d, odd2);
+        d = q0.sub(load(y3, i));
+        even3 = d.fma(d, even3);
+        d = q1.sub(load(y3, i + STEP));
+        odd3 = d.fma(d, odd3);
+      }
+      if (i + STEP <= bytes) {
+        FloatVector q = load(x, i);
+        FloatVector d = q.sub(load(y0, i));
+        even0 = d.fma(d, even0);
+        d = q.sub(load(y1, i));
+        even1 = d.fma(d, even1);
+        d = q.sub(load(y2, i));
+        even2 = d.fma(d, even2);
+        d = q.sub(load(y3, i));
+        even3 = d.fma(d, even3);
+        i += STEP;
+      }
+      out[n] = squareTail(x, y0, i, bytes, even0.add(odd0).reduceLanes(VectorOperators.ADD));
+      out[n + 1] = squareTail(x, y1, i, bytes, even1.add(odd1).reduceLanes(VectorOperators.ADD));
+      out[n + 2] = squareTail(x, y2, i, bytes, even2.add(odd2).reduceLanes(VectorOperators.ADD));
+      out[n + 3] = squareTail(x, y3, i, bytes, even3.add(odd3).reduceLanes(VectorOperators.ADD));
+    }
+    for (; n < count; n++) {
+      out[n] = squareDistance(a, aOffset, base, offsets[n], dim);
+    }
+  }
+
+  @Override
+  public void dotProducts(
+      MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int count, int dim, float[] out) {
+    long bytes = 4L * dim;
+    MemorySegment x = a.asSlice(aOffset, bytes);
+    int n = 0;
+    for (; n + 4 <= count; n += 4) {
+      MemorySegment y0 = base.asSlice(offsets[n], bytes);
+      MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
+      MemorySegment y2 = base.asSlice(offsets[n + 2], bytes);
+      MemorySegment y3 = base.asSlice(offsets[n + 3], bytes);
+      FloatVector even0 = FloatVector.zero(SPECIES);
+      FloatVector odd0 = even0;
+      FloatVector even1 = even0;
+      FloatVector odd1 = even0;
+      FloatVector even2 = even0;
+      FloatVector odd2 = even0;
+      FloatVector even3 = even0;
+      FloatVector odd3 = even0;
+      long i = 0;
+      for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
+        FloatVector q0 = load(x, i);
+        FloatVector q1 = load(x, i + STEP);
+        even0 = q0.fma(load(y0, i), even0);
+        odd0 = q1.fma(load(y0, i + STEP), odd0);
+        even1 = q0.fma(load(y1, i), even1);
+        odd1 = q1.fma(load(y1, i + STEP), odd1);
+        even2 = q0.fma(load(y2, i), even2);
+        odd2 = q1.fma(load(y2, i + STEP), odd2);
+        even3 = q0.fma(load(y3, i), even3);
+        odd3 = q1.fma(load(y3, i + STEP), odd3);
+      }
+      if (i + STEP <= bytes) {
+        FloatVector q = load(x, i);
+        even0 = q.fma(load(y0, i), even0);
+        even1 = q.fma(load(y1, i), even1);
+        even2 = q.fma(load(y2, i), even2);
+        even3 = q.fma(load(y3, i), even3);
+        i += STEP;
+      }
+      out[n] = dotTail(x, y0, i, bytes, even0.add(odd0).reduceLanes(VectorOperators.ADD));
+      out[n + 1] = dotTail(x, y1, i, bytes, even1.add(odd1).reduceLanes(VectorOperators.ADD));
+      out[n + 2] = dotTail(x, y2, i, bytes, even2.add(odd2).reduceLanes(VectorOperators.ADD));
+      out[n + 3] = dotTail(x, y3, i, bytes, even3.add(odd3).reduceLanes(VectorOperators.ADD));
+    }
+    for (; n < count; n++) {
+      out[n] = dotProduct(a, aOffset, base, offsets[n], dim);
+    }
+  }
+
+  /** The end of the part walked two vector steps at a time. */
+  private static long pairBound(long bytes) {
+    return bytes - bytes % (2 * STEP);
+  }
+
+  private static float squareTail(MemorySegment x, MemorySegment y, long from, long bytes, float sum) {
+    for (long i = from; i < bytes; i += 4) {
+      float t = x.get(JAVA_FLOAT_UNALIGNED, i) - y.get(JAVA_FLOAT_UNALIGNED, i);
+      sum = Math.fma(t, t, sum);
+    }
+    return sum;
+  }
+
+  private static float dotTail(MemorySegment x, MemorySegment y, long from, long bytes, float sum) {
+    for (long i = from; i < bytes; i += 4) {
       sum = Math.fma(x.get(JAVA_FLOAT_UNALIGNED, i), y.get(JAVA_FLOAT_UNALIGNED, i), sum);
     }
     return sum;

@@ -22,11 +22,10 @@ final class Scratch {
   int[] acceptedIds = new int[64];
   int[] selected = new int[64];
   int[] idBuffer = new int[64];
+  /** One node's unvisited neighbours, their vectors' offsets and distances (see {@link #fresh}). */
   int[] freshIds = new int[64];
-  /** Sink of {@link #touch}. */
-  int touched;
-  private final long vectorBytes;
-  private static final long TOUCH_STRIDE = Long.getLong("hnswj.touchStride", 64);
+  long[] freshOffsets = new long[64];
+  float[] freshDistances = new float[64];
   int[] idBuffer2 = new int[64];
 
   /** Per level, the neighbours a new node selected, linked back once all levels are done. */
@@ -45,7 +44,6 @@ final class Scratch {
     work = new StdHeap(ef + 1);
     filtered = new StdHeap(ef + 1);
     vector = Arena.ofAuto().allocate(4L * Math.max(1, dim), 64);
-    vectorBytes = 4L * dim;
   }
 
   long[] sortKeys(int n) {
@@ -71,24 +69,14 @@ final class Scratch {
     return pendingLinks;
   }
 
-  /** Room for the unvisited neighbours of one node. */
-  int[] freshIds(int n) {
+  /** Room for the unvisited neighbours of one node, their offsets and their distances. */
+  void fresh(int n) {
     if (freshIds.length < n) {
-      freshIds = new int[Math.max(n, 2 * freshIds.length)];
+      int size = Math.max(n, 2 * freshIds.length);
+      freshIds = new int[size];
+      freshOffsets = new long[size];
+      freshDistances = new float[size];
     }
-    return freshIds;
-  }
-
-  /**
-   * Loads one int of each cache line of a vector, so that its lines are requested now and arrive
-   * while earlier distances are computed. The sum goes to a field, so the loads are kept.
-   */
-  void touch(MemorySegment vectors, long offset) {
-    int sum = 0;
-    for (long at = offset; at < offset + vectorBytes; at += TOUCH_STRIDE) {
-      sum += vectors.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, at);
-    }
-    touched += sum;
   }
 
   int[] selected(int n) {

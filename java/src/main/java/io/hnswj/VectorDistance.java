@@ -27,6 +27,21 @@ final class VectorDistance {
   }
 
   /**
+   * The distances from the vector at {@code a + aOffset} to the {@code count} vectors of {@code base} at
+   * {@code offsets}, into {@code out}: the same values as {@link #between}, computed several at a time.
+   */
+  void betweenAll(MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int count, float[] out) {
+    if (innerProduct) {
+      kernel.dotProducts(a, aOffset, base, offsets, count, dim, out);
+      for (int i = 0; i < count; i++) {
+        out[i] = 1f - out[i];
+      }
+    } else {
+      kernel.squareDistances(a, aOffset, base, offsets, count, dim, out);
+    }
+  }
+
+  /**
    * Copies {@code dim} floats, normalised with hnswlib's float32 formula
    * {@code x_i * (1 / (sqrt(Σ x²) + 1e-30))} (sum in index order), or unchanged when {@code normalize}
    * is false.

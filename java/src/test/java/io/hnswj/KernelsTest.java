@@ -42,6 +42,45 @@ class KernelsTest {
   }
 
   @Test
+  void batchDistancesEqualSingleOnesBitForBit() {
+    Random random = new Random(SEED);
+    try (Arena arena = Arena.ofConfined()) {
+      for (int dim = 1; dim <= 300; dim += dim < 70 ? 1 : 29) {
+        int vectors = 11;
+        long stride = 4L * dim + 12; // odd strides: vectors start at every alignment
+        MemorySegment base = arena.allocate(stride * vectors + 4);
+        MemorySegment query = arena.allocate(4L * dim + 8);
+        for (long i = 0; i < base.byteSize() / 4; i++) {
+          base.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextGaussian());
+        }
+        for (int i = 0; i < dim; i++) {
+          query.set(ValueLayout.JAVA_FLOAT_UNALIGNED, 4 + 4L * i, (float) random.nextGaussian());
+        }
+        for (int count = 0; count <= vectors; count++) {
+          long[] offsets = new long[count];
+          for (int i = 0; i < count; i++) {
+            offsets[i] = 4 + stride * random.nextInt(vectors) + 4L * random.nextInt(3);
+          }
+          for (String name : new String[] {"scalar", "sse", "panama"}) {
+            DistanceKernel kernel = Kernels.byName(name);
+            float[] squares = new float[count];
+            float[] dots = new float[count];
+            kernel.squareDistances(query, 4, base, offsets, count, dim, squares);
+            kernel.dotProducts(query, 4, base, offsets, count, dim, dots);
+            for (int i = 0; i < count; i++) {
+              String where = name + " dim " + dim + " count " + count + " #" + i + " seed " + SEED;
+              assertEquals(kernel.squareDistance(query, 4, base, offsets[i], dim), squares[i], 0f, where);
+              assertEquals(kernel.dotProduct(query, 4, base, offsets[i], dim), dots[i], 0f, where);
+              // symmetric, so that a pair's distance does not depend on which side is the query
+              assertEquals(kernel.squareDistance(base, offsets[i], query, 4, dim), squares[i], 0f, where);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void sseKernelSumsInHnswlibsOrder() {
     // dim 5: hnswlib sums lanes of the first 4 floats, then adds the scalar tail
     MemorySegment a = MemorySegment.ofArray(new float[] {1e8f, 1f, -1e8f, 1f, 3f});
