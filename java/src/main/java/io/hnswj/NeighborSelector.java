@@ -34,22 +34,34 @@ final class NeighborSelector {
     scratch.ensureAccepted(limit);
     int[] acceptedIds = scratch.acceptedIds;
     float[] acceptedDistances = scratch.acceptedDistances;
+    long[] acceptedOffsets = scratch.acceptedOffsets;
+    long[] window = scratch.window;
+    float[] closeness = scratch.closeness;
     int accepted = 0;
     MemorySegment vectors = graph.level0();
     for (int i = n - 1; i >= 0 && accepted < limit; i--) {
       int id = (int) keys[i];
       float distanceToQuery = -floatOfSortable((int) (keys[i] >>> 32));
       long at = graph.vectorAt(id);
-      boolean good = true;
-      for (int r = 0; r < accepted; r++) {
-        if (distance.between(vectors, graph.vectorAt(acceptedIds[r]), vectors, at) < distanceToQuery) {
-          good = false;
-          break;
+      boolean good = accepted == 0
+          || distance.between(vectors, acceptedOffsets[0], vectors, at) >= distanceToQuery;
+      // the nearest accepted neighbour rejects most candidates; the rest are compared four at a time
+      // (the same values as one by one; at most three are computed in vain)
+      for (int r = 1; good && r < accepted; r += 4) {
+        int count = Math.min(4, accepted - r);
+        System.arraycopy(acceptedOffsets, r, window, 0, count);
+        distance.betweenAll(vectors, at, vectors, window, count, closeness);
+        for (int j = 0; j < count; j++) {
+          if (closeness[j] < distanceToQuery) {
+            good = false;
+            break;
+          }
         }
       }
       if (good) {
         acceptedIds[accepted] = id;
         acceptedDistances[accepted] = distanceToQuery;
+        acceptedOffsets[accepted] = at;
         accepted++;
       }
     }

@@ -5,7 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,6 +29,12 @@ final class PanamaKernel implements DistanceKernel {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final long STEP = SPECIES.vectorByteSize();
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+  private static final int LANES = SPECIES.length();
+  // lane i takes lane i + w: constants (not array elements), so that C2 intrinsifies the rearranges
+  private static final VectorShuffle<Float> FOLD_8 = fold(8);
+  private static final VectorShuffle<Float> FOLD_4 = fold(4);
+  private static final VectorShuffle<Float> FOLD_2 = fold(2);
+  private static final VectorShuffle<Float> FOLD_1 = fold(1);
 
   static final PanamaKernel INSTANCE = new PanamaKernel();
 
@@ -63,7 +69,7 @@ final class PanamaKernel implements DistanceKernel {
       even = d.fma(d, even);
       i += STEP;
     }
-    return squareTail(x, y, i, bytes, even.add(odd).reduceLanes(VectorOperators.ADD));
+    return squareTail(x, y, i, bytes, sumLanes(even.add(odd)));
   }
 
   @Override
@@ -82,7 +88,7 @@ final class PanamaKernel implements DistanceKernel {
       even = load(x, i).fma(load(y, i), even);
       i += STEP;
     }
-    return dotTail(x, y, i, bytes, even.add(odd).reduceLanes(VectorOperators.ADD));
+    return dotTail(x, y, i, bytes, sumLanes(even.add(odd)));
   }
 
   @Override
@@ -92,59 +98,65 @@ final class PanamaKernel implements DistanceKernel {
     MemorySegment x = a.asSlice(aOffset, bytes);
     int n = 0;
     for (; n + 4 <= count; n += 4) {
-      MemorySegment y0 = base.asSlice(offsets[n], bytes);
-      MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
-      MemorySegment y2 = base.asSlice(offsets[n + 2], bytes);
-      MemorySegment y3 = base.asSlice(offsets[n + 3], bytes);
-      FloatVector even0 = FloatVector.zero(SPECIES);
-      FloatVector odd0 = even0;
-      FloatVector even1 = even0;
-      FloatVector odd1 = even0;
-      FloatVector even2 = even0;
-      FloatVector odd2 = even0;
-      FloatVector even3 = even0;
-      FloatVector odd3 = even0;
-      long i = 0;
-      for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
-        FloatVector q0 = load(x, i);
-        FloatVector q1 = load(x, i + STEP);
-        FloatVector d = q0.sub(load(y0, i));
-        even0 = d.fma(d, even0);
-        d = q1.sub(load(y0, i + STEP));
-        odd0 = d.fma(d, odd0);
-        d = q0.sub(load(y1, i));
-        even1 = d.fma(d, even1);
-        d = q1.sub(load(y1, i + STEP));
-        odd1 = d.fma(d, odd1);
-        d = q0.sub(load(y2, i));
-        even2 = d.fma(d, even2);
-        d = q1.sub(load(y2, i + STEP));
-        odd2 = d.fma(d, odd2);
-        d = q0.sub(load(y3, i));
-        even3 = d.fma(d, even3);
-        d = q1.sub(load(y3, i + STEP));
-        odd3 = d.fma(d, odd3);
-      }
-      if (i + STEP <= bytes) {
-        FloatVector q = load(x, i);
-        FloatVector d = q.sub(load(y0, i));
-        even0 = d.fma(d, even0);
-        d = q.sub(load(y1, i));
-        even1 = d.fma(d, even1);
-        d = q.sub(load(y2, i));
-        even2 = d.fma(d, even2);
-        d = q.sub(load(y3, i));
-        even3 = d.fma(d, even3);
-        i += STEP;
-      }
-      out[n] = squareTail(x, y0, i, bytes, even0.add(odd0).reduceLanes(VectorOperators.ADD));
-      out[n + 1] = squareTail(x, y1, i, bytes, even1.add(odd1).reduceLanes(VectorOperators.ADD));
-      out[n + 2] = squareTail(x, y2, i, bytes, even2.add(odd2).reduceLanes(VectorOperators.ADD));
-      out[n + 3] = squareTail(x, y3, i, bytes, even3.add(odd3).reduceLanes(VectorOperators.ADD));
+      squareQuad(x, base, offsets, n, bytes, out);
     }
     for (; n < count; n++) {
       out[n] = squareDistance(a, aOffset, base, offsets[n], dim);
     }
+  }
+
+  // A method of its own, too big to be inlined into callers: C2 then compiles it with its whole
+  // inlining budget, so every vector load is intrinsified (a load left as a call boxes its vector).
+  private static void squareQuad(MemorySegment x, MemorySegment base, long[] offsets, int n, long bytes, float[] out) {
+    MemorySegment y0 = base.asSlice(offsets[n], bytes);
+    MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
+    MemorySegment y2 = base.asSlice(offsets[n + 2], bytes);
+    MemorySegment y3 = base.asSlice(offsets[n + 3], bytes);
+    FloatVector even0 = FloatVector.zero(SPECIES);
+    FloatVector odd0 = even0;
+    FloatVector even1 = even0;
+    FloatVector odd1 = even0;
+    FloatVector even2 = even0;
+    FloatVector odd2 = even0;
+    FloatVector even3 = even0;
+    FloatVector odd3 = even0;
+    long i = 0;
+    for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
+      FloatVector q0 = load(x, i);
+      FloatVector q1 = load(x, i + STEP);
+      FloatVector d = q0.sub(load(y0, i));
+      even0 = d.fma(d, even0);
+      d = q1.sub(load(y0, i + STEP));
+      odd0 = d.fma(d, odd0);
+      d = q0.sub(load(y1, i));
+      even1 = d.fma(d, even1);
+      d = q1.sub(load(y1, i + STEP));
+      odd1 = d.fma(d, odd1);
+      d = q0.sub(load(y2, i));
+      even2 = d.fma(d, even2);
+      d = q1.sub(load(y2, i + STEP));
+      odd2 = d.fma(d, odd2);
+      d = q0.sub(load(y3, i));
+      even3 = d.fma(d, even3);
+      d = q1.sub(load(y3, i + STEP));
+      odd3 = d.fma(d, odd3);
+    }
+    if (i + STEP <= bytes) {
+      FloatVector q = load(x, i);
+      FloatVector d = q.sub(load(y0, i));
+      even0 = d.fma(d, even0);
+      d = q.sub(load(y1, i));
+      even1 = d.fma(d, even1);
+      d = q.sub(load(y2, i));
+      even2 = d.fma(d, even2);
+      d = q.sub(load(y3, i));
+      even3 = d.fma(d, even3);
+      i += STEP;
+    }
+    out[n] = squareTail(x, y0, i, bytes, sumLanes(even0.add(odd0)));
+    out[n + 1] = squareTail(x, y1, i, bytes, sumLanes(even1.add(odd1)));
+    out[n + 2] = squareTail(x, y2, i, bytes, sumLanes(even2.add(odd2)));
+    out[n + 3] = squareTail(x, y3, i, bytes, sumLanes(even3.add(odd3)));
   }
 
   @Override
@@ -154,47 +166,83 @@ final class PanamaKernel implements DistanceKernel {
     MemorySegment x = a.asSlice(aOffset, bytes);
     int n = 0;
     for (; n + 4 <= count; n += 4) {
-      MemorySegment y0 = base.asSlice(offsets[n], bytes);
-      MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
-      MemorySegment y2 = base.asSlice(offsets[n + 2], bytes);
-      MemorySegment y3 = base.asSlice(offsets[n + 3], bytes);
-      FloatVector even0 = FloatVector.zero(SPECIES);
-      FloatVector odd0 = even0;
-      FloatVector even1 = even0;
-      FloatVector odd1 = even0;
-      FloatVector even2 = even0;
-      FloatVector odd2 = even0;
-      FloatVector even3 = even0;
-      FloatVector odd3 = even0;
-      long i = 0;
-      for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
-        FloatVector q0 = load(x, i);
-        FloatVector q1 = load(x, i + STEP);
-        even0 = q0.fma(load(y0, i), even0);
-        odd0 = q1.fma(load(y0, i + STEP), odd0);
-        even1 = q0.fma(load(y1, i), even1);
-        odd1 = q1.fma(load(y1, i + STEP), odd1);
-        even2 = q0.fma(load(y2, i), even2);
-        odd2 = q1.fma(load(y2, i + STEP), odd2);
-        even3 = q0.fma(load(y3, i), even3);
-        odd3 = q1.fma(load(y3, i + STEP), odd3);
-      }
-      if (i + STEP <= bytes) {
-        FloatVector q = load(x, i);
-        even0 = q.fma(load(y0, i), even0);
-        even1 = q.fma(load(y1, i), even1);
-        even2 = q.fma(load(y2, i), even2);
-        even3 = q.fma(load(y3, i), even3);
-        i += STEP;
-      }
-      out[n] = dotTail(x, y0, i, bytes, even0.add(odd0).reduceLanes(VectorOperators.ADD));
-      out[n + 1] = dotTail(x, y1, i, bytes, even1.add(odd1).reduceLanes(VectorOperators.ADD));
-      out[n + 2] = dotTail(x, y2, i, bytes, even2.add(odd2).reduceLanes(VectorOperators.ADD));
-      out[n + 3] = dotTail(x, y3, i, bytes, even3.add(odd3).reduceLanes(VectorOperators.ADD));
+      dotQuad(x, base, offsets, n, bytes, out);
     }
     for (; n < count; n++) {
       out[n] = dotProduct(a, aOffset, base, offsets[n], dim);
     }
+  }
+
+  private static void dotQuad(MemorySegment x, MemorySegment base, long[] offsets, int n, long bytes, float[] out) {
+    MemorySegment y0 = base.asSlice(offsets[n], bytes);
+    MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
+    MemorySegment y2 = base.asSlice(offsets[n + 2], bytes);
+    MemorySegment y3 = base.asSlice(offsets[n + 3], bytes);
+    FloatVector even0 = FloatVector.zero(SPECIES);
+    FloatVector odd0 = even0;
+    FloatVector even1 = even0;
+    FloatVector odd1 = even0;
+    FloatVector even2 = even0;
+    FloatVector odd2 = even0;
+    FloatVector even3 = even0;
+    FloatVector odd3 = even0;
+    long i = 0;
+    for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
+      FloatVector q0 = load(x, i);
+      FloatVector q1 = load(x, i + STEP);
+      even0 = q0.fma(load(y0, i), even0);
+      odd0 = q1.fma(load(y0, i + STEP), odd0);
+      even1 = q0.fma(load(y1, i), even1);
+      odd1 = q1.fma(load(y1, i + STEP), odd1);
+      even2 = q0.fma(load(y2, i), even2);
+      odd2 = q1.fma(load(y2, i + STEP), odd2);
+      even3 = q0.fma(load(y3, i), even3);
+      odd3 = q1.fma(load(y3, i + STEP), odd3);
+    }
+    if (i + STEP <= bytes) {
+      FloatVector q = load(x, i);
+      even0 = q.fma(load(y0, i), even0);
+      even1 = q.fma(load(y1, i), even1);
+      even2 = q.fma(load(y2, i), even2);
+      even3 = q.fma(load(y3, i), even3);
+      i += STEP;
+    }
+    out[n] = dotTail(x, y0, i, bytes, sumLanes(even0.add(odd0)));
+    out[n + 1] = dotTail(x, y1, i, bytes, sumLanes(even1.add(odd1)));
+    out[n + 2] = dotTail(x, y2, i, bytes, sumLanes(even2.add(odd2)));
+    out[n + 3] = dotTail(x, y3, i, bytes, sumLanes(even3.add(odd3)));
+  }
+
+  /**
+   * The sum of the lanes, folded in halves in a fixed order. {@code reduceLanes(ADD)} leaves the order
+   * open, and C2's intrinsic and the interpreter do differ in the last bit: a distance would then
+   * depend on whether its caller is compiled yet.
+   */
+  private static float sumLanes(FloatVector v) {
+    if (LANES > 16) {
+      return v.reduceLanes(jdk.incubator.vector.VectorOperators.ADD); // no such hardware yet
+    }
+    if (LANES == 16) {
+      v = v.add(v.rearrange(FOLD_8));
+    }
+    if (LANES >= 8) {
+      v = v.add(v.rearrange(FOLD_4));
+    }
+    if (LANES >= 4) {
+      v = v.add(v.rearrange(FOLD_2));
+    }
+    if (LANES >= 2) {
+      v = v.add(v.rearrange(FOLD_1));
+    }
+    return v.lane(0);
+  }
+
+  private static VectorShuffle<Float> fold(int width) {
+    int[] source = new int[LANES];
+    for (int i = 0; i < LANES; i++) {
+      source[i] = i + width < LANES ? i + width : i;
+    }
+    return VectorShuffle.fromArray(SPECIES, source, 0);
   }
 
   /** The end of the part walked two vector steps at a time. */

@@ -20,6 +20,10 @@ final class Scratch {
   long[] sortKeys = new long[64];
   float[] acceptedDistances = new float[64];
   int[] acceptedIds = new int[64];
+  long[] acceptedOffsets = new long[64];
+  /** Four offsets and their distances, for the heuristic's comparisons (see {@link NeighborSelector}). */
+  final long[] window = new long[4];
+  final float[] closeness = new float[4];
   int[] selected = new int[64];
   int[] idBuffer = new int[64];
   /** One node's unvisited neighbours, their vectors' offsets and distances (see {@link #fresh}). */
@@ -58,6 +62,7 @@ final class Scratch {
       int size = Math.max(n, acceptedIds.length * 2);
       acceptedIds = new int[size];
       acceptedDistances = new float[size];
+      acceptedOffsets = new long[size];
     }
   }
 

@@ -81,6 +81,42 @@ class KernelsTest {
   }
 
   @Test
+  void resultsDoNotDependOnTheJitTier() {
+    // the first calls run interpreted, later ones compiled: every bit must stay the same
+    Random random = new Random(SEED);
+    int dim = 37;
+    int count = 9;
+    long stride = 4L * dim;
+    MemorySegment base = MemorySegment.ofArray(new float[dim * count]);
+    MemorySegment query = MemorySegment.ofArray(new float[dim]);
+    for (long i = 0; i < base.byteSize() / 4; i++) {
+      base.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextGaussian());
+    }
+    for (long i = 0; i < dim; i++) {
+      query.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextGaussian());
+    }
+    long[] offsets = new long[count];
+    for (int i = 0; i < count; i++) {
+      offsets[i] = stride * i;
+    }
+    DistanceKernel kernel = Kernels.byName("panama");
+    float[] cold = new float[2 * count];
+    float[] warm = new float[2 * count];
+    kernel.squareDistances(query, 0, base, offsets, count, dim, cold);
+    float[] dots = new float[count];
+    kernel.dotProducts(query, 0, base, offsets, count, dim, dots);
+    System.arraycopy(dots, 0, cold, count, count);
+    for (int round = 0; round < 50_000; round++) {
+      kernel.squareDistances(query, 0, base, offsets, count, dim, warm);
+      kernel.dotProducts(query, 0, base, offsets, count, dim, dots);
+    }
+    System.arraycopy(dots, 0, warm, count, count);
+    for (int i = 0; i < 2 * count; i++) {
+      assertEquals(cold[i], warm[i], 0f, "result " + i + " seed " + SEED);
+    }
+  }
+
+  @Test
   void sseKernelSumsInHnswlibsOrder() {
     // dim 5: hnswlib sums lanes of the first 4 floats, then adds the scalar tail
     MemorySegment a = MemorySegment.ofArray(new float[] {1e8f, 1f, -1e8f, 1f, 3f});
