@@ -133,7 +133,7 @@ final class GraphInserter {
    */
   void searchLayer(Scratch scratch, int entry, MemorySegment query, int layer, StdHeap top) {
     VisitedSet visited = scratch.visited;
-    visited.reset(graph.capacity());
+    visited.reset();
     StdHeap candidates = scratch.candidates;
     candidates.clear();
     top.clear();

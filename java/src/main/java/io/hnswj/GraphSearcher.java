@@ -76,7 +76,7 @@ final class GraphSearcher {
     MemorySegment query = scratch.vector;
     MemorySegment vectors = graph.level0();
     VisitedSet visited = scratch.visited;
-    visited.reset(graph.capacity());
+    visited.reset();
     StdHeap top = scratch.top;
     StdHeap candidates = scratch.candidates;
     candidates.clear();

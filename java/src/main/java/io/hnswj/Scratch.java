@@ -30,6 +30,7 @@ final class Scratch {
   int[] freshIds = new int[64];
   long[] freshOffsets = new long[64];
   float[] freshDistances = new float[64];
+  private static final int MAX_PREALLOCATED_EF = 4096;
   int[] idBuffer2 = new int[64];
 
   /** Per level, the neighbours a new node selected, linked back once all levels are done. */
@@ -43,10 +44,13 @@ final class Scratch {
 
   Scratch(int dim, int capacityHint, int ef) {
     visited = new VisitedSet(capacityHint);
-    top = new StdHeap(ef + 1);
-    candidates = new StdHeap(ef + 1);
-    work = new StdHeap(ef + 1);
-    filtered = new StdHeap(ef + 1);
+    // ef comes from callers and from index files (ef_construction): the heaps grow on push, so a huge
+    // ef costs memory only as far as a search really fills them
+    int heapCapacity = Math.min(ef, MAX_PREALLOCATED_EF) + 1;
+    top = new StdHeap(heapCapacity);
+    candidates = new StdHeap(heapCapacity);
+    work = new StdHeap(heapCapacity);
+    filtered = new StdHeap(heapCapacity);
     vector = Arena.ofAuto().allocate(4L * Math.max(1, dim), 64);
   }
 

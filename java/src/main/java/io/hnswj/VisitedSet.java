@@ -5,21 +5,23 @@ import java.util.Arrays;
 /**
  * Which nodes one search has seen, as hnswlib's visited lists: a 16-bit tag per node and a generation
  * that moves on at every search, so clearing costs nothing except once every 65,535 searches.
+ *
+ * <p>The tags grow with the highest node id visited, not with the index's capacity: a capacity costs
+ * nothing here until it fills (as the off-heap records and {@link Chunks}), so an index file that
+ * claims a huge {@code max_elements} for a few elements cannot exhaust the heap at its first search.
  */
 final class VisitedSet {
+  private static final int MAX_LENGTH = Integer.MAX_VALUE - 8;
+
   private char[] tags;
   private char generation;
 
-  VisitedSet(int capacity) {
-    tags = new char[Math.max(1, capacity)];
+  VisitedSet(int nodes) {
+    tags = new char[Math.max(1, nodes)];
   }
 
-  /** Starts a new search over at least {@code capacity} nodes. */
-  void reset(int capacity) {
-    if (tags.length < capacity) {
-      tags = new char[capacity];
-      generation = 0;
-    }
+  /** Starts a new search. */
+  void reset() {
     generation++;
     if (generation == 0) {
       Arrays.fill(tags, (char) 0);
@@ -29,10 +31,20 @@ final class VisitedSet {
 
   /** Marks the node; true if it was not seen yet in this search. */
   boolean visit(int node) {
-    if (tags[node] == generation) {
+    char[] t = tags;
+    if (node >= t.length) {
+      t = grow(node);
+    }
+    if (t[node] == generation) {
       return false;
     }
-    tags[node] = generation;
+    t[node] = generation;
     return true;
+  }
+
+  // at least doubles, so that an index filling up regrows only log(n) times; old tags stay valid
+  private char[] grow(int node) {
+    tags = Arrays.copyOf(tags, (int) Math.min(MAX_LENGTH, Math.max(node + 1L, 2L * tags.length)));
+    return tags;
   }
 }
