@@ -217,6 +217,10 @@ def main():
     print(text)
     if summary:
         print(summary)
+    startups = [m for m in metas if m["meta"] == "startup"]
+    if startups:
+        text += "\n\nStart-up, `-c 'import hnswlib'` (median of 3, wall): " + ", ".join(
+            f"{m['engine']} {m['seconds']:.2f} s" for m in startups)
     jmh = jmh_table(a.jmh) if a.jmh and os.path.exists(a.jmh) else ""
     if jmh:
         print("\n" + jmh)

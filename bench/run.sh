@@ -14,7 +14,7 @@
 #                    java-sse our engine with the hnswlib-order SSE kernel (not in the default set)
 #                    lucene   Lucene's HNSW (HnswGraphBuilder/HnswGraphSearcher), the JVM anchor
 #                    graalpy  our hnswlib module under bin/graalpy (skipped if GraalPy or its numpy is missing)
-#   --build-threads  threads for the build (default: all cores)
+#   --build-threads  threads for the build, a list (default 1,2: the full sweep at the first, build and one ef at the others)
 #   --rounds N       run every engine N times, alternating, and report medians (load drifts; default 1;
 #                    graalpy runs in the first round only)
 #   --jmh            also run the JMH kernel benchmarks (bench/java/.../KernelBench, BaselineBench)
@@ -33,7 +33,7 @@ usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" 
 invocation="$*"
 workloads="W1,W2,W3"
 engines="cpp,pydeb,java,lucene,graalpy"
-build_threads="$(nproc)"
+build_threads="1,2"
 rounds=1
 queries=0
 repeats=5
@@ -167,10 +167,28 @@ print(f'space={m["space"]} m={m["m"]} efc={m["efc"]} ks={",".join(map(str, m["ks
 EOF
 }
 
-run_engine() {  # engine workload; appends JSON lines to $results
-  local e="$1" w="$2" data="$cache/$2" log="$out/logs/$1-$2.log"
+middle_ef() {  # the ef of a sweep used for the extra build-thread runs: 50 if swept, else the middle one
+  local list=(${1//,/ })
+  case ",$1," in *,50,*) echo 50 ;; *) echo "${list[$((${#list[@]} / 2))]}" ;; esac
+}
+
+startup() {  # name command: one "meta" JSON line with the median wall time of `command -c 'import hnswlib'`
+  /usr/bin/python3 - "$1" "$2" <<'EOF'
+import json, statistics, subprocess, sys, time
+runs = []
+for _ in range(3):
+    started = time.perf_counter()
+    subprocess.run([sys.argv[2], "-c", "import hnswlib"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    runs.append(round(time.perf_counter() - started, 3))
+print(json.dumps({"meta": "startup", "engine": sys.argv[1], "seconds": statistics.median(runs), "runs": runs}))
+EOF
+}
+
+run_engine() {  # engine workload build-threads [ks efs]; appends JSON lines to $results
+  local e="$1" w="$2" bt="$3" data="$cache/$2" log="$out/logs/$1-$2.log"
+  local run_ks="${4:-$ks}" run_efs="${5:-$efs}"
   local common=(--data "$data" --workload "$w" --space "$space" --m "$m" --efc "$efc"
-    --build-threads "$build_threads" --ks "$ks" --efs "$efs" --queries "$queries" --repeats "$repeats"
+    --build-threads "$bt" --ks "$run_ks" --efs "$run_efs" --queries "$queries" --repeats "$repeats"
     --batch-threads "1,2" --tmp "$out")
   local cmd=()
   case "$e" in
@@ -213,10 +231,24 @@ for w in ${workloads//,/ }; do
       e="${engine_list[$(((i + r) % n))]}"
       # GraalPy starts slowly and its numbers are dominated by per-call overhead: one round is enough
       [ "$e" = graalpy ] && [ "$r" -gt 0 ] && continue
-      run_engine "$e" "$w"
+      first=1
+      for bt in ${build_threads//,/ }; do
+        if [ "$first" = 1 ]; then
+          run_engine "$e" "$w" "$bt"
+        elif [ "$e" != graalpy ] && [ "$e" != pydeb ]; then
+          # more build threads: the build and one ef are enough (the full sweep ran above)
+          run_engine "$e" "$w" "$bt" 10 "$(middle_ef "$efs")"
+        fi
+        first=0
+      done
     done
   done
 done
+if [ "$graalpy_ok" = 1 ]; then
+  step "start-up: bin/graalpy and /usr/bin/python3, import hnswlib (median of 3)"
+  startup graalpy "$root/bin/graalpy" >> "$results"
+  startup python3 /usr/bin/python3 >> "$results"
+fi
 meta end "$root" "$invocation" >> "$results"
 cp "$results" "$out/results.jsonl"
 

@@ -7,6 +7,7 @@ cost of a batch. A command, not a test (pytest does not collect it):
 Prints one line per measurement; medians of repeated timings after a warm-up (GraalPy and the JVM
 compile the call path during the first few thousand calls).
 """
+import os
 import statistics
 import sys
 import time
@@ -43,7 +44,7 @@ def main():
     tiny.add_items(data[:1])
     q = queries[0]
     name = sys.implementation.name
-    warm_up = 5000 if name == "graalpy" else 100
+    warm_up = int(os.environ.get("PERF_WARMUP", 5000)) if name == "graalpy" else 100
     for i in range(warm_up):
         tiny.knn_query(q, k=1)
         index.knn_query(queries[i % 1000], k=k)
