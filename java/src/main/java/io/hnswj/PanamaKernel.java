@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,11 +29,6 @@ final class PanamaKernel implements DistanceKernel {
   private static final long STEP = SPECIES.vectorByteSize();
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final int LANES = SPECIES.length();
-  // lane i takes lane i + w: constants (not array elements), so that C2 intrinsifies the rearranges
-  private static final VectorShuffle<Float> FOLD_8 = fold(8);
-  private static final VectorShuffle<Float> FOLD_4 = fold(4);
-  private static final VectorShuffle<Float> FOLD_2 = fold(2);
-  private static final VectorShuffle<Float> FOLD_1 = fold(1);
 
   static final PanamaKernel INSTANCE = new PanamaKernel();
 
@@ -96,9 +90,10 @@ final class PanamaKernel implements DistanceKernel {
       MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int count, int dim, float[] out) {
     long bytes = 4L * dim;
     MemorySegment x = a.asSlice(aOffset, bytes);
+    float[] lanes = new float[4 * LANES];
     int n = 0;
     for (; n + 4 <= count; n += 4) {
-      squareQuad(x, base, offsets, n, bytes, out);
+      squareQuad(x, base, offsets, n, bytes, out, lanes);
     }
     for (; n < count; n++) {
       out[n] = squareDistance(a, aOffset, base, offsets[n], dim);
@@ -107,7 +102,8 @@ final class PanamaKernel implements DistanceKernel {
 
   // A method of its own, too big to be inlined into callers: C2 then compiles it with its whole
   // inlining budget, so every vector load is intrinsified (a load left as a call boxes its vector).
-  private static void squareQuad(MemorySegment x, MemorySegment base, long[] offsets, int n, long bytes, float[] out) {
+  private static void squareQuad(
+      MemorySegment x, MemorySegment base, long[] offsets, int n, long bytes, float[] out, float[] lanes) {
     MemorySegment y0 = base.asSlice(offsets[n], bytes);
     MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
     MemorySegment y2 = base.asSlice(offsets[n + 2], bytes);
@@ -153,10 +149,16 @@ final class PanamaKernel implements DistanceKernel {
       even3 = d.fma(d, even3);
       i += STEP;
     }
-    out[n] = squareTail(x, y0, i, bytes, sumLanes(even0.add(odd0)));
-    out[n + 1] = squareTail(x, y1, i, bytes, sumLanes(even1.add(odd1)));
-    out[n + 2] = squareTail(x, y2, i, bytes, sumLanes(even2.add(odd2)));
-    out[n + 3] = squareTail(x, y3, i, bytes, sumLanes(even3.add(odd3)));
+    // lanes through an array, then summed as sumLanes sums them: few C2 nodes for this large method
+    // (a vector passed to a method C2 did not inline is boxed)
+    even0.add(odd0).intoArray(lanes, 0);
+    even1.add(odd1).intoArray(lanes, LANES);
+    even2.add(odd2).intoArray(lanes, 2 * LANES);
+    even3.add(odd3).intoArray(lanes, 3 * LANES);
+    out[n] = squareTail(x, y0, i, bytes, sumLanes(lanes, 0));
+    out[n + 1] = squareTail(x, y1, i, bytes, sumLanes(lanes, LANES));
+    out[n + 2] = squareTail(x, y2, i, bytes, sumLanes(lanes, 2 * LANES));
+    out[n + 3] = squareTail(x, y3, i, bytes, sumLanes(lanes, 3 * LANES));
   }
 
   @Override
@@ -164,16 +166,18 @@ final class PanamaKernel implements DistanceKernel {
       MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int count, int dim, float[] out) {
     long bytes = 4L * dim;
     MemorySegment x = a.asSlice(aOffset, bytes);
+    float[] lanes = new float[4 * LANES];
     int n = 0;
     for (; n + 4 <= count; n += 4) {
-      dotQuad(x, base, offsets, n, bytes, out);
+      dotQuad(x, base, offsets, n, bytes, out, lanes);
     }
     for (; n < count; n++) {
       out[n] = dotProduct(a, aOffset, base, offsets[n], dim);
     }
   }
 
-  private static void dotQuad(MemorySegment x, MemorySegment base, long[] offsets, int n, long bytes, float[] out) {
+  private static void dotQuad(
+      MemorySegment x, MemorySegment base, long[] offsets, int n, long bytes, float[] out, float[] lanes) {
     MemorySegment y0 = base.asSlice(offsets[n], bytes);
     MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
     MemorySegment y2 = base.asSlice(offsets[n + 2], bytes);
@@ -207,42 +211,38 @@ final class PanamaKernel implements DistanceKernel {
       even3 = q.fma(load(y3, i), even3);
       i += STEP;
     }
-    out[n] = dotTail(x, y0, i, bytes, sumLanes(even0.add(odd0)));
-    out[n + 1] = dotTail(x, y1, i, bytes, sumLanes(even1.add(odd1)));
-    out[n + 2] = dotTail(x, y2, i, bytes, sumLanes(even2.add(odd2)));
-    out[n + 3] = dotTail(x, y3, i, bytes, sumLanes(even3.add(odd3)));
+    // lanes through an array, then summed as sumLanes sums them: few C2 nodes for this large method
+    // (a vector passed to a method C2 did not inline is boxed)
+    even0.add(odd0).intoArray(lanes, 0);
+    even1.add(odd1).intoArray(lanes, LANES);
+    even2.add(odd2).intoArray(lanes, 2 * LANES);
+    even3.add(odd3).intoArray(lanes, 3 * LANES);
+    out[n] = dotTail(x, y0, i, bytes, sumLanes(lanes, 0));
+    out[n + 1] = dotTail(x, y1, i, bytes, sumLanes(lanes, LANES));
+    out[n + 2] = dotTail(x, y2, i, bytes, sumLanes(lanes, 2 * LANES));
+    out[n + 3] = dotTail(x, y3, i, bytes, sumLanes(lanes, 3 * LANES));
   }
 
   /**
-   * The sum of the lanes, folded in halves in a fixed order. {@code reduceLanes(ADD)} leaves the order
-   * open, and C2's intrinsic and the interpreter do differ in the last bit: a distance would then
-   * depend on whether its caller is compiled yet.
+   * The sum of the lanes, first to last. {@code reduceLanes(ADD)} leaves the order open, and C2's
+   * intrinsic and the interpreter do differ in the last bit: a distance would then depend on whether
+   * its caller is compiled yet.
    */
   private static float sumLanes(FloatVector v) {
-    if (LANES > 16) {
-      return v.reduceLanes(jdk.incubator.vector.VectorOperators.ADD); // no such hardware yet
+    float sum = v.lane(0);
+    for (int i = 1; i < LANES; i++) {
+      sum += v.lane(i);
     }
-    if (LANES == 16) {
-      v = v.add(v.rearrange(FOLD_8));
-    }
-    if (LANES >= 8) {
-      v = v.add(v.rearrange(FOLD_4));
-    }
-    if (LANES >= 4) {
-      v = v.add(v.rearrange(FOLD_2));
-    }
-    if (LANES >= 2) {
-      v = v.add(v.rearrange(FOLD_1));
-    }
-    return v.lane(0);
+    return sum;
   }
 
-  private static VectorShuffle<Float> fold(int width) {
-    int[] source = new int[LANES];
-    for (int i = 0; i < LANES; i++) {
-      source[i] = i + width < LANES ? i + width : i;
+  /** {@link #sumLanes(FloatVector)} of a vector stored at {@code lanes[from..from + LANES)}. */
+  private static float sumLanes(float[] lanes, int from) {
+    float sum = lanes[from];
+    for (int i = 1; i < LANES; i++) {
+      sum += lanes[from + i];
     }
-    return VectorShuffle.fromArray(SPECIES, source, 0);
+    return sum;
   }
 
   /** The end of the part walked two vector steps at a time. */
