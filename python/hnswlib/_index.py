@@ -9,6 +9,7 @@ import operator
 import os
 import struct
 import sys
+import weakref
 
 import numpy as np
 
@@ -19,6 +20,9 @@ _SER_VERSION = 1
 _HEADER = struct.Struct("<QQQQQQiIQQQdQ")  # hnswlib's 96-byte file header
 _MAX_M = 10000
 _MAX_ELEMENTS = 2**31 - 9  # the engine's internal ids are Java ints
+# hnswlib's constructor builds a std::vector<std::mutex>(max_elements) (40-byte mutexes): above
+# libstdc++'s max_size() that is std::length_error, which pybind11 raises as ValueError
+_MAX_VECTOR_OF_MUTEXES = (2**63 - 1) // 40
 _NOT_INITIALIZED = "Index not initialized: call init_index or load_index first"
 _NOT_ENOUGH = "Cannot return the results in a contiguous 2D array. Probably ef or M is too small"
 
@@ -72,6 +76,20 @@ def _path(value, function, signature, args):
         return os.fspath(value)
     except TypeError:
         raise _incompatible(function, signature, args) from None
+
+
+def _own(owner, engine):
+    """Makes `engine` (or None) the graph of an Index or BFIndex and closes the previous one now. GraalPy
+    does not call __del__, so a weakref.finalize closes the engine (frees its off-heap memory) once the
+    owner has been collected; at interpreter exit nothing needs closing."""
+    previous = getattr(owner, "_release", None)
+    owner._engine = engine
+    owner._release = None
+    if engine is not None:
+        owner._release = weakref.finalize(owner, engine.close)
+        owner._release.atexit = False
+    if previous is not None:
+        previous()  # a finalize runs once: closes the old engine unless that happened already
 
 
 class _ReadOnly(property):
@@ -174,11 +192,13 @@ class Index:
             raise RuntimeError(f"M must be at least 2, got {M} (hnswlib's level multiplier 1/ln(M) needs M > 1)")
         if self._dim <= 0:
             raise RuntimeError(f"dim must be positive, got {self._dim}")
+        if max_elements > _MAX_VECTOR_OF_MUTEXES:
+            raise ValueError("cannot create std::vector larger than max_size()")
         if max_elements > _MAX_ELEMENTS:
             raise MemoryError(f"max_elements {max_elements} is above the supported {_MAX_ELEMENTS}")
-        self._engine = _bridge.HnswEngine.create(self._space, self._dim, max_elements, M,
-                                                 min(ef_construction, 2**31 - 1), random_seed,
-                                                 allow_replace_deleted)
+        _own(self, _bridge.HnswEngine.create(self._space, self._dim, max_elements, M,
+                                             min(ef_construction, 2**31 - 1), random_seed,
+                                             allow_replace_deleted))
         self._cur_l = 0
         self._ep_added = False
         self._seed = random_seed
@@ -343,9 +363,7 @@ class Index:
         if not os.path.isfile(path):
             raise RuntimeError("Cannot open file")
         loaded = _bridge.HnswEngine.load(path, self._space, self._dim, max_elements, allow_replace_deleted)
-        if self._engine is not None:
-            self._engine.close()
-        self._engine = loaded
+        _own(self, loaded)
         self._cur_l = loaded.size()
 
     def index_file_size(self):
@@ -376,27 +394,27 @@ class Index:
         self._restore(state[0])
 
     def _restore(self, params):
-        """hnswlib's createFromParams: the Index described by a pickle's state dict."""
+        """hnswlib's createFromParams: the Index described by a pickle's state dict. Everything is read
+        and the new graph built before this object changes, so a bad state leaves it as it was."""
         if int(params["ser_version"]) > _SER_VERSION:
             raise RuntimeError("Unpickle Error: Invalid serialization version!")
-        previous = getattr(self, "_engine", None)
-        self._init_fields(str(params["space"]), int(params["dim"]))
-        if previous is not None:
-            previous.close()
-        self._seed = int(params["seed"])
+        space, dim, seed = str(params["space"]), int(params["dim"]), int(params["seed"])
+        if space not in _SPACES:
+            raise RuntimeError("Space name must be one of l2, ip, or cosine.")
+        ep_added, num_threads, ef = bool(params["ep_added"]), int(params["num_threads"]), int(params["ef"])
+        engine = None
         if bool(params["index_inited"]):
-            self._engine = _engine_from_state(params, self._space, self._dim, self._seed)
-            self._cur_l = int(params["cur_element_count"])
-        self._ep_added = bool(params["ep_added"])
-        self._num_threads_default = int(params["num_threads"])
-        self._ef_default = int(params["ef"])
-        if self._engine is not None:
-            self._engine.set_ef(self._ef_default)
-
-    def __del__(self):
-        engine = getattr(self, "_engine", None)
+            cur_l = int(params["cur_element_count"])
+            engine = _engine_from_state(params, space, dim, seed)
+            engine.set_ef(ef)
+        self._init_fields(space, dim)
+        _own(self, engine)
         if engine is not None:
-            engine.close()
+            self._cur_l = cur_l
+        self._seed = seed
+        self._ep_added = ep_added
+        self._num_threads_default = num_threads
+        self._ef_default = ef
 
 
 def _ann_data(engine):
@@ -523,7 +541,7 @@ class BFIndex:
             raise RuntimeError(f"dim must be positive, got {self._dim}")
         if max_elements > _MAX_ELEMENTS:
             raise MemoryError(f"max_elements {max_elements} is above the supported {_MAX_ELEMENTS}")
-        self._engine = _bridge.BruteForceEngine.create(self._space, self._dim, max_elements)
+        _own(self, _bridge.BruteForceEngine.create(self._space, self._dim, max_elements))
         self._cur_l = 0
 
     def add_items(self, data, ids=None):
@@ -573,9 +591,7 @@ class BFIndex:
         if not os.path.isfile(path):
             raise RuntimeError("Cannot open file")
         loaded = _bridge.BruteForceEngine.load(path, self._space, self._dim)
-        if self._engine is not None:
-            self._engine.close()
-        self._engine = loaded
+        _own(self, loaded)
         self._cur_l = loaded.size()
 
     def set_num_threads(self, num_threads):
@@ -601,11 +617,6 @@ class BFIndex:
 
     def __reduce_ex__(self, protocol):
         raise TypeError("cannot pickle 'hnswlib.BFIndex' object")
-
-    def __del__(self):
-        engine = getattr(self, "_engine", None)
-        if engine is not None:
-            engine.close()
 
 
 # pickles name the classes as hnswlib's do (hnswlib.Index), so they load in either implementation

@@ -355,9 +355,15 @@ public final class HnswIndex implements AutoCloseable {
     return labelLocks[(int) (label & (LABEL_LOCK_STRIPES - 1))];
   }
 
-  // hnswlib's addPoint(data, label, replace_deleted)
+  // hnswlib's addPoint(data, label, replace_deleted), except for a label already in the index: hnswlib
+  // then moves it to a vacant slot and leaves its old slot behind still holding the label (listed twice,
+  // returned twice, and still returned after mark_deleted of the label); here it stays in its own slot,
+  // updated in place (revived first if it was deleted).
   private void addPoint(Scratch scratch, long label, boolean replaceDeleted) {
     synchronized (labelLock(label)) {
+      if (replaceDeleted && updateInPlace(scratch, label)) {
+        return;
+      }
       int slot = replaceDeleted ? vacant.take() : -1;
       if (slot < 0) {
         addOrUpdate(scratch, label);
@@ -367,7 +373,9 @@ public final class HnswIndex implements AutoCloseable {
       graph.setLabel(slot, label);
       labelLookupLock.lock();
       try {
-        labels.remove(replacedLabel);
+        if (labels.get(replacedLabel) == slot) {  // the replaced label may have moved on meanwhile
+          labels.remove(replacedLabel);
+        }
         labels.put(label, slot);
       } finally {
         labelLookupLock.unlock();
@@ -375,6 +383,30 @@ public final class HnswIndex implements AutoCloseable {
       unmarkDeletedInternal(slot);
       updatePoint(scratch, slot);
     }
+  }
+
+  // replace_deleted of a label already in the index (the caller holds its label lock): updates its own
+  // slot, reviving it if it is deleted and still vacant; false if the label is absent (or its deleted
+  // slot was just taken by another replacement), so the caller takes a vacancy.
+  private boolean updateInPlace(Scratch scratch, long label) {
+    int existing;
+    labelLookupLock.lock();
+    try {
+      existing = labels.get(label);
+    } finally {
+      labelLookupLock.unlock();
+    }
+    if (existing < 0) {
+      return false;
+    }
+    if (graph.isDeleted(existing)) {
+      if (!vacant.remove(existing)) {
+        return false;
+      }
+      unmarkDeletedInternal(existing);
+    }
+    updatePoint(scratch, existing);
+    return true;
   }
 
   // hnswlib's addPoint(data, label, level = -1)

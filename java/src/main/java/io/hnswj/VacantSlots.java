@@ -24,15 +24,16 @@ final class VacantSlots {
     slots[size++] = node;
   }
 
-  synchronized void remove(int node) {
+  synchronized boolean remove(int node) {
     if (node >= positions.length || positions[node] < 0) {
-      return;
+      return false;
     }
     int at = positions[node];
     int last = slots[--size];
     slots[at] = last;
     positions[last] = at;
     positions[node] = -1;
+    return true;
   }
 
   /** Removes and returns some vacant slot, or -1. */

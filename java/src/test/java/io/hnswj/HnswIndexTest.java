@@ -182,6 +182,33 @@ class HnswIndexTest {
   }
 
   @Test
+  void replaceDeletedKeepsALabelThatIsAlreadyThereInItsOwnSlot() {
+    // hnswlib moves such a label to a vacant slot and leaves the old slot live under the same label
+    try (HnswIndex index = HnswIndex.builder(Space.L2, 2).maxElements(4).allowReplaceDeleted(true).build()) {
+      for (int i = 0; i < 4; i++) {
+        index.add(new float[] {i, i}, i);
+      }
+      index.markDeleted(1);
+      index.markDeleted(2);
+      index.add(new float[] {9, 9}, 3, true);  // live label: updated in place, no vacancy used
+      index.add(new float[] {8, 8}, 2, true);  // deleted label: its own slot revived
+      assertArrayEquals(new long[] {0, 1, 2, 3}, index.labels());
+      assertEquals(1, index.deletedCount());
+      assertArrayEquals(new float[] {9, 9}, index.getVector(3));
+      assertArrayEquals(new float[] {8, 8}, index.getVector(2));
+      index.markDeleted(3);
+      SearchResult all = index.search(new float[] {9, 9}, 2);
+      assertArrayEquals(new long[] {2, 0}, all.labels(), "label 3 is deleted in its only slot");
+      index.add(new float[] {5, 5}, 7, true);  // a new label takes one of the vacant slots (1 or 3)
+      index.add(new float[] {6, 6}, 8, true);
+      long[] labels = index.labels();
+      Arrays.sort(labels);
+      assertArrayEquals(new long[] {0, 2, 7, 8}, labels);
+      assertEquals(0, index.deletedCount());
+    }
+  }
+
+  @Test
   void reAddingADeletedLabelUndeletesIt() {
     try (HnswIndex index = line(10)) {
       index.markDeleted(103);

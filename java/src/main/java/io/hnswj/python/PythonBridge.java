@@ -15,6 +15,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -99,12 +101,15 @@ public final class PythonBridge {
     MemorySegment.copy(labels, 0, NumpyMemory.segment(outAddress, 8L * n), ValueLayout.JAVA_LONG_UNALIGNED, 0, labels.length);
   }
 
-  /** Saves in hnswlib's format; a path that cannot be written is an error (hnswlib ignores it). */
+  /**
+   * Saves in hnswlib's format; a path that cannot be written, or a failed write (a full disk), is an
+   * error naming the file and the reason (hnswlib ignores the first and truncates the file on the second).
+   */
   public static void saveIndex(HnswIndex index, String path) throws IOException {
     try {
       index.save(Path.of(path));
-    } catch (NoSuchFileException | AccessDeniedException e) {
-      throw new IOException("Cannot open file " + path + " for writing", e);
+    } catch (IOException | InvalidPathException e) {
+      throw saveFailure(path, e);
     }
   }
 
@@ -238,9 +243,22 @@ public final class PythonBridge {
   public static void bruteForceSave(BruteForceIndex index, String path) throws IOException {
     try {
       index.save(Path.of(path));
-    } catch (NoSuchFileException | AccessDeniedException e) {
-      throw new IOException("Cannot open file " + path + " for writing", e);
+    } catch (IOException | InvalidPathException e) {
+      throw saveFailure(path, e);
     }
+  }
+
+  // "Cannot open file X for writing: No such file or directory", "Cannot save the index to X: No space
+  // left on device": the errno text, not the Java exception's name or the temporary file's path
+  private static IOException saveFailure(String path, Exception e) {
+    if (e instanceof NoSuchFileException) {
+      return new IOException("Cannot open file " + path + " for writing: No such file or directory", e);
+    }
+    if (e instanceof AccessDeniedException) {
+      return new IOException("Cannot open file " + path + " for writing: Permission denied", e);
+    }
+    String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+    return new IOException("Cannot save the index to " + path + ": " + reason, e);
   }
 
   public static BruteForceIndex bruteForceLoad(String path, String space, int dim) throws IOException {
