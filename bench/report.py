@@ -207,20 +207,20 @@ def main():
     if not rows:
         sys.exit("no results in " + a.results)
     text = table(rows)
+    startups = [m for m in metas if m["meta"] == "startup"]
+    if startups:
+        text += "\n\nStart-up, `-c 'import hnswlib'` (median of 3, wall): " + ", ".join(
+            f"{m['engine']} {m['seconds']:.2f} s" for m in startups)
     summary = at_recall(rows)
     busy = [m for m in metas if m.get("loadavg", 0) > m.get("cores", 1)]
     if busy:
-        loads = ", ".join("%.1f" % m["loadavg"] for m in metas)
+        loads = ", ".join("%.1f" % m["loadavg"] for m in metas if "loadavg" in m)
         text = (f"Note: other work was running (load average {loads} "
                 f"on {metas[0].get('cores')} cores at the start/end): wall-clock numbers are unreliable, "
                 "CPU-clock ratios less so; rerun on a quiet machine.\n\n") + text
     print(text)
     if summary:
         print(summary)
-    startups = [m for m in metas if m["meta"] == "startup"]
-    if startups:
-        text += "\n\nStart-up, `-c 'import hnswlib'` (median of 3, wall): " + ", ".join(
-            f"{m['engine']} {m['seconds']:.2f} s" for m in startups)
     jmh = jmh_table(a.jmh) if a.jmh and os.path.exists(a.jmh) else ""
     if jmh:
         print("\n" + jmh)
