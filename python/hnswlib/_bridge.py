@@ -190,11 +190,14 @@ class HnswEngine:
         return out
 
     def labels(self):
-        """Every label, deleted included, uint64."""
+        """Every label, deleted included, uint64: one snapshot, even while other threads add."""
         n = self.size()
-        out = np.empty(n, _U64)
-        _call(_Bridge.copyLabels, self._java, address(out), n)
-        return out
+        while True:
+            out = np.empty(n + 16, _U64)  # room for a few adds between size() and the copy
+            copied = _call(_Bridge.copyLabels, self._java, address(out), n + 16)
+            if copied <= n + 16:
+                return out[:copied]
+            n = copied
 
     def serialized(self):
         """The index in hnswlib's file format, as a uint8 array."""

@@ -92,13 +92,17 @@ public final class PythonBridge {
     index.getVectors(NumpyMemory.segment(idsAddress, 8L * n), n, NumpyMemory.segment(outAddress, 4L * n * index.dim()));
   }
 
-  /** Copies every label (deleted included) into a uint64 array of {@code n == index.size()} elements. */
-  public static void copyLabels(HnswIndex index, long outAddress, long n) {
+  /**
+   * Copies one snapshot of every label (deleted included) into a uint64 array of room for {@code n} and
+   * returns how many there are; copies nothing if they do not fit (another thread added meanwhile), so
+   * the caller retries with more room.
+   */
+  public static long copyLabels(HnswIndex index, long outAddress, long n) {
     long[] labels = index.labels();
-    if (labels.length != n) {
-      throw new IllegalStateException("the index changed size while its labels were read");
+    if (labels.length <= n && labels.length > 0) {
+      MemorySegment.copy(labels, 0, NumpyMemory.segment(outAddress, 8L * labels.length), ValueLayout.JAVA_LONG_UNALIGNED, 0, labels.length);
     }
-    MemorySegment.copy(labels, 0, NumpyMemory.segment(outAddress, 8L * n), ValueLayout.JAVA_LONG_UNALIGNED, 0, labels.length);
+    return labels.length;
   }
 
   /**
