@@ -15,7 +15,8 @@ Prints one JSON line per (k, ef); the fields are documented in bench/README.md.
                  thread's CPU time, time.thread_time)
   qps_batch_<T>t one knn_query call for the whole query set with num_threads=T
 Medians of --repeats passes after --warmups warm-up passes (default 1; GraalPy 2, the JIT compiles the loop);
-under GraalPy, first --jit-warmup seconds (default 60) of searches, so that the figures are steady state.
+under GraalPy, first at least --jit-warmup seconds (default 60) of searches and until their rate settles (at most
+3x as long), so that the figures are steady state.
 Memory is the process RSS delta over the build (gc'd before and after); disk is the save_index size.
 Distance evaluations are not exposed by the Python API (null).
 """
@@ -59,6 +60,33 @@ def recall(labels, dists, gt, gt_dist, k):
     return float(hits.sum()) / (labels.shape[0] * k)
 
 
+def warm_up(index, rows, queries, k, ef, at_least, at_most=None):
+    """Searches (100 single calls, then one batch of 100, in a loop) for at least `at_least` seconds and
+    until the single-call rate has settled: the last three 5-second windows within 10% of each other
+    (GraalPy on a stock JDK compiles the Python call path with the Graal compiler, itself compiled by C2
+    first, which keeps a core busy for a minute or more). Gives up settling after `at_most` seconds
+    (default 3 x at_least). Prints the windows' rates to stderr."""
+    at_most = at_most or 3 * at_least
+    index.set_ef(ef)
+    start = time.perf_counter()
+    window_start, calls, rates = start, 0, []
+    while True:
+        for row in rows[:100]:
+            index.knn_query(row, k=k, num_threads=1)
+        index.knn_query(queries[:100], k=k, num_threads=1)
+        calls += 100
+        now = time.perf_counter()
+        if now - window_start >= 5:
+            rates.append(calls / (now - window_start))
+            window_start, calls = now, 0
+            last = rates[-3:]
+            settled = len(last) == 3 and max(last) <= 1.1 * min(last)
+            if (now - start >= at_least and settled) or now - start >= at_most:
+                break
+    print(f"warm-up: {now - start:.0f} s, single-call rates per 5 s window: "
+          + " ".join(f"{r:.0f}" for r in rates), file=sys.stderr, flush=True)
+
+
 def int_list(text):
     return [int(x) for x in text.split(",") if x]
 
@@ -77,7 +105,8 @@ def main():
     p.add_argument("--batch-threads", type=int_list, default=[1, 2])
     p.add_argument("--warmups", type=int, default=None, help="default: 1, GraalPy 2 (the JIT compiles the loop)")
     p.add_argument("--jit-warmup", type=float, default=None,
-                   help="seconds of single-query calls before any measurement (default: GraalPy 60, else 0)")
+                   help="at least this many seconds of searches before any measurement, then until the rate "
+                        "settles (at most 3x as long; default: GraalPy 60, else 0)")
     p.add_argument("--engine", default="hnswlib-python")
     p.add_argument("--workload", default="")
     p.add_argument("--tmp", default="/tmp")
@@ -114,14 +143,7 @@ def main():
     graalpy = platform.python_implementation() == "GraalVM"
     jit_warmup = a.jit_warmup if a.jit_warmup is not None else 60.0 if graalpy else 0.0
     if jit_warmup > 0:
-        # GraalPy on a stock JDK compiles the Python call path with the Graal compiler, which is itself
-        # compiled by C2 first: steady state takes tens of seconds (start-up is reported on its own)
-        index.set_ef(min(a.efs))
-        deadline = time.perf_counter() + jit_warmup
-        while time.perf_counter() < deadline:
-            for row in rows[:100]:
-                index.knn_query(row, k=max(a.ks), num_threads=1)
-            index.knn_query(queries[:100], k=max(a.ks), num_threads=1)
+        warm_up(index, rows, queries, max(a.ks), min(a.efs), jit_warmup)
     for k in a.ks:
         for ef in a.efs:
             index.set_ef(ef)

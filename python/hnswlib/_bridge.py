@@ -68,8 +68,9 @@ _U64 = np.dtype(np.uint64)
 
 
 def address(array):
-    """The address of a numpy array's first byte (C-contiguous arrays only)."""
-    return array.__array_interface__["data"][0]
+    """The address of a numpy array's first byte (C-contiguous arrays only). Through ``ctypes``: under
+    GraalPy that costs about 14 us warm, where ``__array_interface__`` builds a dict in 50-110 us."""
+    return array.ctypes.data
 
 
 def float_rows(data):
