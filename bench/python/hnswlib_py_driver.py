@@ -14,7 +14,8 @@ Prints one JSON line per (k, ef); the fields are documented in bench/README.md.
   qps_single     one knn_query call per query (a 1-D array), num_threads=1 (qps_single_cpu: by the
                  thread's CPU time, time.thread_time)
   qps_batch_<T>t one knn_query call for the whole query set with num_threads=T
-Medians of --repeats passes after --warmups warm-up passes (default 1; GraalPy 2, the JIT compiles the loop);
+Medians of --repeats passes after at least --warmups warm-up passes (default 1; GraalPy 2, the JIT compiles the
+loop) and until two in a row agree within 10% (at most 5x --warmups single passes, 3x batch passes);
 under GraalPy, first at least --jit-warmup seconds (default 60) of searches and until their rate settles (at most
 3x as long), so that the figures are steady state.
 Memory is the process RSS delta over the build (gc'd before and after); disk is the save_index size.
@@ -70,9 +71,13 @@ def warm_up(index, rows, queries, k, ef, at_least, at_most=None):
     index.set_ef(ef)
     start = time.perf_counter()
     window_start, calls, rates = start, 0, []
+    labels = np.empty((100, k), dtype=np.uint64)
+    dists = np.empty((100, k), dtype=np.float32)
     while True:
-        for row in rows[:100]:
-            index.knn_query(row, k=k, num_threads=1)
+        for q, row in enumerate(rows[:100]):  # as the measured single pass, result copies included
+            l, d = index.knn_query(row, k=k, num_threads=1)
+            labels[q] = l[0]
+            dists[q] = d[0]
         index.knn_query(queries[:100], k=k, num_threads=1)
         calls += 100
         now = time.perf_counter()
@@ -85,6 +90,18 @@ def warm_up(index, rows, queries, k, ef, at_least, at_most=None):
                 break
     print(f"warm-up: {now - start:.0f} s, single-call rates per 5 s window: "
           + " ".join(f"{r:.0f}" for r in rates), file=sys.stderr, flush=True)
+
+
+def settle(run_pass, at_least, at_most):
+    """Runs a pass at least `at_least` times and until two passes in a row take times within 10% of
+    each other (at most `at_most`): under GraalPy each new (k, ef) loop is compiled anew."""
+    previous = run_pass()
+    for _ in range(at_most - 1):
+        current = run_pass()
+        at_least -= 1
+        if at_least <= 1 and abs(current - previous) <= 0.1 * max(current, previous):
+            return
+        previous = current
 
 
 def int_list(text):
@@ -163,10 +180,9 @@ def main():
                 index.knn_query(queries, k=k, num_threads=threads)
                 return time.perf_counter() - s
 
-            for _ in range(warmups):
-                single_pass()
-                for t in a.batch_threads:
-                    batch_pass(t)
+            settle(lambda: single_pass()[1], warmups, 5 * warmups)
+            for t in a.batch_threads:
+                settle(lambda: batch_pass(t), warmups, 3 * warmups)
             single, single_cpu = [], []
             batch = {t: [] for t in a.batch_threads}
             for _ in range(a.repeats):
