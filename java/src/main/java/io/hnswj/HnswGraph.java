@@ -129,7 +129,9 @@ final class HnswGraph implements AutoCloseable {
 
   /** Zeroes a node's record and gives it {@code level} zeroed upper blocks (hnswlib's insert). */
   void resetNode(int node, int level) {
-    level0.asSlice(node * recordBytes, recordBytes).fill((byte) 0);
+    // all but the label, which the index writes when it reserves the slot: a concurrent label listing
+    // that sees the slot counted must never read it as label 0
+    level0.asSlice(node * recordBytes, labelOffset).fill((byte) 0);
     setUpperLinks(node, level > 0 ? new int[level * upperBlockInts] : null);
   }
 

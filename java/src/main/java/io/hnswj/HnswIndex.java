@@ -427,6 +427,7 @@ public final class HnswIndex implements AutoCloseable {
         }
         node = elementCount.get();
         graph.prepare(node);
+        graph.setLabel(node, label);  // before the count: labels() reads every counted slot's label
         labels.put(label, node);
         elementCount.set(node + 1);
       }
