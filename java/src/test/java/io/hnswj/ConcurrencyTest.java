@@ -15,6 +15,43 @@ import org.junit.jupiter.api.Test;
 /** Adding, deleting and searching at the same time (hnswlib does not allow it; we do). */
 class ConcurrencyTest {
   @Test
+  void labelListingDuringAddsSeesOnlyAddedLabels() throws Exception {
+    long seed = 563;
+    int dim = 4, n = 20_000;
+    float[][] data = TestData.uniform(seed, n, dim);
+    // labels 1..n: a counted slot whose label was not written yet would read as 0
+    try (HnswIndex index = HnswIndex.builder(Space.L2, dim).maxElements(n).m(4).efConstruction(16).build()) {
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread writer = new Thread(() -> {
+        try {
+          for (int i = 0; i < n; i++) {
+            index.add(data[i], i + 1);
+          }
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        }
+      });
+      writer.start();
+      int listings = 0;
+      while (writer.isAlive() && failure.get() == null) {
+        long[] labels = index.labels();
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (long label : labels) {
+          assertTrue(label >= 1 && label <= n, "seed " + seed + ": label " + label + " was never added");
+          assertTrue(seen.add(label), "seed " + seed + ": label " + label + " listed twice");
+        }
+        listings++;
+      }
+      writer.join();
+      if (failure.get() != null) {
+        throw new AssertionError("seed " + seed, failure.get());
+      }
+      assertTrue(listings > 0);
+      assertEquals(n, index.labels().length);
+    }
+  }
+
+  @Test
   void searchesDuringAddsAndDeletesOnlyReturnValidLabels() throws Exception {
     long seed = 562;
     int dim = 16, n = 12_000, writers = 2, readers = 2;
