@@ -74,10 +74,7 @@ def warm_up(index, rows, queries, k, ef, at_least, at_most=None):
     labels = np.empty((100, k), dtype=np.uint64)
     dists = np.empty((100, k), dtype=np.float32)
     while True:
-        for q, row in enumerate(rows[:100]):  # as the measured single pass, result copies included
-            l, d = index.knn_query(row, k=k, num_threads=1)
-            labels[q] = l[0]
-            dists[q] = d[0]
+        search_each(index, rows[:100], k, labels, dists)  # as the measured single pass
         index.knn_query(queries[:100], k=k, num_threads=1)
         calls += 100
         now = time.perf_counter()
@@ -90,6 +87,14 @@ def warm_up(index, rows, queries, k, ef, at_least, at_most=None):
                 break
     print(f"warm-up: {now - start:.0f} s, single-call rates per 5 s window: "
           + " ".join(f"{r:.0f}" for r in rates), file=sys.stderr, flush=True)
+
+
+def search_each(index, rows, k, labels, dists):
+    """One knn_query call per row, each result copied into row q of labels and dists (as a user's loop)."""
+    for q, row in enumerate(rows):
+        l, d = index.knn_query(row, k=k, num_threads=1)
+        labels[q] = l[0]
+        dists[q] = d[0]
 
 
 def settle(run_pass, at_least, at_most):
@@ -169,10 +174,7 @@ def main():
 
             def single_pass():
                 s, c = time.perf_counter(), time.thread_time()
-                for q, row in enumerate(rows):
-                    l, d = index.knn_query(row, k=k, num_threads=1)
-                    labels[q] = l[0]
-                    dists[q] = d[0]
+                search_each(index, rows, k, labels, dists)
                 return time.perf_counter() - s, time.thread_time() - c
 
             def batch_pass(threads):
