@@ -4,7 +4,8 @@
 #   - installs the reference hnswlib (Debian's python3-hnswlib) used by the cross-check tests,
 #   - builds the engine (root pom) and resolves GraalPy's jars (launcher/pom.xml),
 #   - installs numpy and pytest for GraalPy with GraalPy's own pip into target/graalpy-site, building
-#     numpy from source once and caching the wheel under ${XDG_CACHE_HOME:-~/.cache}/hnswj/wheels.
+#     numpy from source once and caching the wheel under ${XDG_CACHE_HOME:-~/.cache}/hnswj/wheels,
+#   - compiles python/native/_hnswj_native.c (the per-call numpy work of knn_query) for GraalPy.
 set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
@@ -67,5 +68,21 @@ if ! PYTHONPATH= "$graalpy" -c "import numpy, pytest; assert numpy.__version__ =
   rm -rf "$GRAALPY_SITE"
   "$graalpy" "$pip_wheel/pip" install --quiet --no-index --find-links "$wheels" --target "$GRAALPY_SITE" \
     "numpy==$NUMPY_VERSION" "pytest==$PYTEST_VERSION" "$pip_wheel"
+fi
+
+# hnswlib's per-call numpy work in one C call (python/native/): built against this GraalPy and numpy;
+# without it, python/hnswlib/_bridge.py does the same from Python, more slowly
+native_src="$HNSWJ_ROOT/python/native/_hnswj_native.c"
+native_so="$(ls "$GRAALPY_SITE"/_hnswj_native.*.so 2>/dev/null | head -n 1 || true)"
+if [ -z "$native_so" ] || [ "$native_src" -nt "$native_so" ]; then
+  step "compiling python/native/_hnswj_native.c for GraalPy"
+  command -v cc >/dev/null || { echo "error: a C compiler (cc) is needed: apt-get install gcc" >&2; exit 1; }
+  read -r py_include numpy_include ext_suffix < <(PYTHONPATH="$GRAALPY_SITE" "$graalpy" -c \
+    'import sysconfig, numpy; print(sysconfig.get_paths()["include"], numpy.get_include(), sysconfig.get_config_var("EXT_SUFFIX"))' \
+    2>/dev/null | tail -n 1)
+  rm -f "$GRAALPY_SITE"/_hnswj_native.*.so
+  cc -O2 -fPIC -shared -Wall -Werror -I"$py_include" -I"$numpy_include" "$native_src" \
+    -o "$GRAALPY_SITE/_hnswj_native.tmp.so"
+  mv "$GRAALPY_SITE/_hnswj_native.tmp.so" "$GRAALPY_SITE/_hnswj_native$ext_suffix"
 fi
 step "ready: $graalpy"
