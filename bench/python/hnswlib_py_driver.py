@@ -6,7 +6,7 @@ is used.
 
 Usage: hnswlib_py_driver.py --data DIR --space l2|ip|cosine [--m 16] [--efc 200] [--build-threads 1]
          [--ks 10] [--efs 10,20] [--queries N] [--repeats 3] [--warmups W] [--batch-threads 1,2]
-         [--engine NAME] [--workload NAME] [--tmp DIR] [--jit-warmup SECONDS]
+         [--engine NAME] [--workload NAME] [--tmp DIR] [--jit-warmup SECONDS] [--sweeps N]
 Prints one JSON line per (k, ef); the fields are documented in bench/README.md.
 
   build_s        one add_items call with num_threads=--build-threads, ids 0..n-1 (build_cpu_s: process
@@ -17,7 +17,9 @@ Prints one JSON line per (k, ef); the fields are documented in bench/README.md.
 Medians of --repeats passes after at least --warmups warm-up passes (default 1; GraalPy 2, the JIT compiles the
 loop) and until two in a row agree within 10% (at most 5x --warmups single passes, 3x batch passes);
 under GraalPy, first at least --jit-warmup seconds (default 60) of searches and until their rate settles (at most
-3x as long), so that the figures are steady state.
+3x as long), then one unmeasured sweep over every (k, ef) (--sweeps 2: a new loop is compiled in the background
+while it runs, and the first configurations measured lost the CPU to the compiler), so that the figures are
+steady state. Passes settle on wall time, which is what is reported.
 Memory is the process RSS delta over the build (gc'd before and after); disk is the save_index size.
 Distance evaluations are not exposed by the Python API (null).
 """
@@ -129,6 +131,8 @@ def main():
     p.add_argument("--jit-warmup", type=float, default=None,
                    help="at least this many seconds of searches before any measurement, then until the rate "
                         "settles (at most 3x as long; default: GraalPy 60, else 0)")
+    p.add_argument("--sweeps", type=int, default=None,
+                   help="sweeps over every (k, ef), only the last one measured (default: GraalPy 2, else 1)")
     p.add_argument("--engine", default="hnswlib-python")
     p.add_argument("--workload", default="")
     p.add_argument("--tmp", default="/tmp")
@@ -166,6 +170,15 @@ def main():
     jit_warmup = a.jit_warmup if a.jit_warmup is not None else 60.0 if graalpy else 0.0
     if jit_warmup > 0:
         warm_up(index, rows, queries, max(a.ks), min(a.efs), jit_warmup)
+    sweeps = a.sweeps if a.sweeps is not None else 2 if graalpy else 1
+    for sweep in range(sweeps):
+        measure(a, index, rows, queries, gt, gt_dist, warmups, measured=sweep == sweeps - 1,
+                build=(n, dim, nq, build_s, build_cpu_s, mem_per_vector, disk_per_vector))
+
+
+def measure(a, index, rows, queries, gt, gt_dist, warmups, measured, build):
+    """One sweep over every (k, ef): settles each pass, then (if `measured`) prints its JSON line."""
+    n, dim, nq, build_s, build_cpu_s, mem_per_vector, disk_per_vector = build
     for k in a.ks:
         for ef in a.efs:
             index.set_ef(ef)
@@ -182,9 +195,11 @@ def main():
                 index.knn_query(queries, k=k, num_threads=threads)
                 return time.perf_counter() - s
 
-            settle(lambda: single_pass()[1], warmups, 5 * warmups)
+            settle(lambda: single_pass()[0], warmups, 5 * warmups)
             for t in a.batch_threads:
                 settle(lambda: batch_pass(t), warmups, 3 * warmups)
+            if not measured:
+                continue
             single, single_cpu = [], []
             batch = {t: [] for t in a.batch_threads}
             for _ in range(a.repeats):
