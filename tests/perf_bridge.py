@@ -70,8 +70,12 @@ def main():
         parts = {
             "a static Java call (Kernels.active)": kernels.active,
             "_bridge.float_rows(query): numpy conversion checks": lambda: _bridge.float_rows(q),
-            "the address of a numpy array (__array_interface__)": lambda: _bridge.address(rows),
-            "two np.empty((1, 1)) results": lambda: (np.empty((1, 1), np.uint64), np.empty((1, 1), np.float32)),
+            "the address of a numpy array (the C helper's, if built)": lambda: _bridge.address(rows),
+            "the address of a numpy array (ctypes, the fallback)": lambda: _bridge._address(rows),
+            "two (1, 1) results and three addresses (the C helper's, if built)":
+                lambda: _bridge.result_arrays(rows, 1, 1),
+            "two (1, 1) results and three addresses (numpy, the fallback)":
+                lambda: _bridge._result_arrays(rows, 1, 1),
             "the bridge's search on the 1-element index": lambda: tiny._engine.search(rows, 1, 1, 1, None),
         }
         for label, function in parts.items():
