@@ -93,11 +93,10 @@ def float_rows(data):
     """The input as C-contiguous float32, with its (rows, features): pybind's forcecast (lists,
     float64, ints, Fortran order and strided views all work; a scalar has 0 dimensions). A 1-D input
     is one row. Few numpy calls: under GraalPy each costs microseconds."""
-    if _native_float_rows is not None and type(data) is np.ndarray:
-        converted = _native_float_rows(data)
-        if converted is not None:
-            return converted
     if type(data) is np.ndarray:
+        converted = _native_float_rows(data) if _native_float_rows is not None else None
+        if converted is not None:  # the C helper's answer for 1-D and 2-D arrays
+            return converted
         ndim = data.ndim
         array = np.ascontiguousarray(data, _F32) if ndim == 1 or ndim == 2 else None
     else:
