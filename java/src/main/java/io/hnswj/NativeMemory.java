@@ -9,9 +9,10 @@ import java.lang.invoke.MethodHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Off-heap blocks from the C allocator's {@code calloc}: large blocks come as lazily zeroed pages, so
- * a big capacity costs memory only as it fills (as hnswlib's {@code malloc}), unlike
- * {@code Arena.allocate}, which touches every byte. Each block owns a shared arena; closing it frees the
+ * Off-heap blocks that come as lazily zeroed pages, so a big capacity costs memory only as it fills (as
+ * hnswlib's {@code malloc}), unlike {@code Arena.allocate}, which touches every byte: from
+ * {@link HugePageMappings} on Linux from 2 MiB up (fewer TLB misses for a search's scattered reads),
+ * else from the C allocator's {@code calloc}. Each block owns a shared arena; closing it frees the
  * block. {@link #allocatedBytes()} is the live total, for leak checks and memory reports.
  */
 public final class NativeMemory {
@@ -54,6 +55,16 @@ public final class NativeMemory {
       throw new IllegalArgumentException("negative allocation: " + bytes);
     }
     long size = Math.max(1, bytes);
+    if (size >= HugePageMappings.HUGE_PAGE && HugePageMappings.available()) {
+      HugePageMappings.Mapping mapping = HugePageMappings.map(size);
+      if (mapping != null) {
+        ALLOCATED.addAndGet(size);
+        Arena arena = Arena.ofShared();
+        MemorySegment segment = MemorySegment.ofAddress(mapping.address())
+            .reinterpret(size, arena, zeroLength -> unmap(mapping, size));
+        return new Block(segment, arena);
+      }
+    }
     MemorySegment raw;
     try {
       raw = (MemorySegment) CALLOC.invokeExact(1L, size);
@@ -68,6 +79,11 @@ public final class NativeMemory {
     Arena arena = Arena.ofShared();
     MemorySegment segment = raw.reinterpret(size, arena, zeroLength -> release(zeroLength, size));
     return new Block(segment, arena);
+  }
+
+  private static void unmap(HugePageMappings.Mapping mapping, long size) {
+    HugePageMappings.unmap(mapping);
+    ALLOCATED.addAndGet(-size);
   }
 
   // the cleanup action sees a zero-length view of the block, so the size is passed along
