@@ -38,6 +38,10 @@ def test_the_helper_refuses_what_is_not_an_array():
         _bridge.result_arrays(b"1234", 1, 1)
     with pytest.raises(ValueError, match="negative"):
         _bridge.result_arrays(np.zeros(4, np.float32), -1, 3)
+    with pytest.raises(TypeError, match="takes 3 arguments"):
+        _bridge.result_arrays(np.zeros(4, np.float32), 1)
+    with pytest.raises(TypeError):
+        _bridge.result_arrays(np.zeros(4, np.float32), 1, "3")
 
 
 @pytest.mark.parametrize("index_type", [hnswlib.Index, hnswlib.BFIndex])

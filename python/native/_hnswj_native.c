@@ -51,10 +51,19 @@ static PyObject *float_rows(PyObject *self, PyObject *data) {
 
 /* result_arrays(rows, n, k) -> (labels uint64 (n, k), distances float32 (n, k),
  *                               address of rows, address of labels, address of distances) */
-static PyObject *result_arrays(PyObject *self, PyObject *args) {
-    PyObject *rows;
-    Py_ssize_t n, k;
-    if (!PyArg_ParseTuple(args, "Onn", &rows, &n, &k) || !check_array(rows)) {
+static PyObject *result_arrays(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    /* METH_FASTCALL: no argument tuple, which GraalPy would build and mirror natively at every call */
+    if (nargs != 3) {
+        PyErr_Format(PyExc_TypeError, "result_arrays() takes 3 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    PyObject *rows = args[0];
+    Py_ssize_t n = PyLong_AsSsize_t(args[1]);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_ssize_t k = PyLong_AsSsize_t(args[2]);
+    if ((k == -1 && PyErr_Occurred()) || !check_array(rows)) {
         return NULL;
     }
     if (n < 0 || k < 0) {
@@ -80,7 +89,7 @@ static PyMethodDef methods[] = {
     {"address", address, METH_O, "The address of a numpy array's first byte."},
     {"float_rows", float_rows, METH_O,
      "(data as C-contiguous float32, rows, features) of a 1-D or 2-D numpy array, else None."},
-    {"result_arrays", result_arrays, METH_VARARGS,
+    {"result_arrays", (PyCFunction)(void (*)(void))result_arrays, METH_FASTCALL,
      "(labels uint64 (n, k), distances float32 (n, k), address of rows, of labels, of distances)."},
     {NULL, NULL, 0, NULL},
 };
