@@ -17,8 +17,9 @@ import java.util.Locale;
  * this one included, default to {@code madvise}, i.e. only for memory that asks.
  *
  * <p>Pages are still committed lazily, now 2 MiB at a time, and come zeroed from the kernel as
- * {@code calloc}'s do. Elsewhere than Linux, or if a call fails, {@link #available()} is false and
- * {@link NativeMemory} uses {@code calloc}.
+ * {@code calloc}'s do. Elsewhere than Linux, or if libc's functions cannot be linked,
+ * {@link #available()} is false; when it is, but a mapping is refused, {@link #map} returns null. Either
+ * way {@link NativeMemory} uses {@code calloc}.
  */
 final class HugePageMappings {
   static final long HUGE_PAGE = 2L << 20;
