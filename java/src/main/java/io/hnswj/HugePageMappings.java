@@ -77,7 +77,8 @@ final class HugePageMappings {
     if (bytes <= 0 || bytes > Long.MAX_VALUE / 4) {
       return null;
     }
-    long length = roundUp(bytes, HUGE_PAGE) + HUGE_PAGE; // room to move the start to a boundary
+    long hugePages = roundUp(bytes, HUGE_PAGE);
+    long length = hugePages + HUGE_PAGE; // room to move the start to a boundary
     try {
       MemorySegment base = (MemorySegment) MMAP.invokeExact(
           MemorySegment.NULL, length, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
@@ -86,7 +87,7 @@ final class HugePageMappings {
       }
       long address = roundUp(base.address(), HUGE_PAGE);
       int ignored = (int) MADVISE.invokeExact(
-          MemorySegment.ofAddress(address), roundUp(bytes, HUGE_PAGE), MADV_HUGEPAGE);
+          MemorySegment.ofAddress(address), hugePages, MADV_HUGEPAGE);
       return new Mapping(address, base.address(), length);
     } catch (Throwable t) {
       return null;

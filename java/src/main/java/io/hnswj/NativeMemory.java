@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Off-heap blocks that come as lazily zeroed pages, so a big capacity costs memory only as it fills (as
@@ -55,15 +56,12 @@ public final class NativeMemory {
       throw new IllegalArgumentException("negative allocation: " + bytes);
     }
     long size = Math.max(1, bytes);
-    if (size >= HugePageMappings.HUGE_PAGE && HugePageMappings.available()) {
-      HugePageMappings.Mapping mapping = HugePageMappings.map(size);
-      if (mapping != null) {
-        ALLOCATED.addAndGet(size);
-        Arena arena = Arena.ofShared();
-        MemorySegment segment = MemorySegment.ofAddress(mapping.address())
-            .reinterpret(size, arena, zeroLength -> unmap(mapping, size));
-        return new Block(segment, arena);
-      }
+    HugePageMappings.Mapping mapping = size >= HugePageMappings.HUGE_PAGE && HugePageMappings.available()
+        ? HugePageMappings.map(size)
+        : null;
+    if (mapping != null) {
+      return track(MemorySegment.ofAddress(mapping.address()), size,
+          zeroLength -> HugePageMappings.unmap(mapping));
     }
     MemorySegment raw;
     try {
@@ -75,24 +73,28 @@ public final class NativeMemory {
       throw new IllegalStateException(
           "Not enough memory: cannot allocate " + size + " bytes for the index");
     }
+    return track(raw, size, NativeMemory::free);
+  }
+
+  /**
+   * The {@code size} bytes at {@code start} as a block of their own arena, counted in the total until
+   * the arena closes and {@code release} gets them (as a zero-length view of the block).
+   */
+  private static Block track(MemorySegment start, long size, Consumer<MemorySegment> release) {
     ALLOCATED.addAndGet(size);
     Arena arena = Arena.ofShared();
-    MemorySegment segment = raw.reinterpret(size, arena, zeroLength -> release(zeroLength, size));
+    MemorySegment segment = start.reinterpret(size, arena, zeroLength -> {
+      release.accept(zeroLength);
+      ALLOCATED.addAndGet(-size);
+    });
     return new Block(segment, arena);
   }
 
-  private static void unmap(HugePageMappings.Mapping mapping, long size) {
-    HugePageMappings.unmap(mapping);
-    ALLOCATED.addAndGet(-size);
-  }
-
-  // the cleanup action sees a zero-length view of the block, so the size is passed along
-  private static void release(MemorySegment block, long size) {
+  private static void free(MemorySegment block) {
     try {
       FREE.invokeExact(block);
     } catch (Throwable t) {
       throw new IllegalStateException(t);
     }
-    ALLOCATED.addAndGet(-size);
   }
 }
