@@ -147,7 +147,8 @@ def main():
     n, dim = base.shape
     nq = len(queries)
     ids = np.arange(n, dtype=np.uint64)
-    warmups = a.warmups if a.warmups is not None else 2 if platform.python_implementation() == "GraalVM" else 1
+    graalpy = platform.python_implementation() == "GraalVM"
+    warmups = a.warmups if a.warmups is not None else 2 if graalpy else 1
 
     gc.collect()
     rss0 = rss_bytes()
@@ -166,7 +167,6 @@ def main():
     os.remove(path)
 
     rows = list(queries)  # 1-D views, one per query
-    graalpy = platform.python_implementation() == "GraalVM"
     jit_warmup = a.jit_warmup if a.jit_warmup is not None else 60.0 if graalpy else 0.0
     if jit_warmup > 0:
         warm_up(index, rows, queries, max(a.ks), min(a.efs), jit_warmup)

@@ -152,6 +152,14 @@ def _predicate(filter_function):
     return test
 
 
+def _search(query, engine, rows, n, k, num_threads, filter_function):
+    """Both engines' knn_query: `query` (a _Bridge method) fills fresh (n, k) result arrays."""
+    labels, distances, rows_at, labels_at, distances_at = result_arrays(rows, n, k)
+    if n and k:
+        _call(query, engine, rows_at, n, k, num_threads, _predicate(filter_function), labels_at, distances_at)
+    return labels, distances
+
+
 def split_upper_levels(blob, count, size_data_per_element, size_links_per_element, element_levels, link_lists):
     """Fills the pickle's element_levels and link_lists from a serialized index (hnswlib's file bytes)."""
     _call(_Bridge.splitUpperLevels, address(blob), blob.nbytes, count, size_data_per_element,
@@ -195,11 +203,7 @@ class HnswEngine:
 
     def search(self, rows, n, k, num_threads, filter_function):
         """The (labels uint64 (n, k), distances float32 (n, k)) of n float32 queries (C-contiguous)."""
-        labels, distances, rows_at, labels_at, distances_at = result_arrays(rows, n, k)
-        if n and k:
-            _call(_Bridge.knnQuery, self._java, rows_at, n, k, num_threads, _predicate(filter_function),
-                  labels_at, distances_at)
-        return labels, distances
+        return _search(_Bridge.knnQuery, self._java, rows, n, k, num_threads, filter_function)
 
     def vectors(self, labels, n):
         """The stored vectors of n uint64 labels, float32 (n, dim)."""
@@ -291,11 +295,7 @@ class BruteForceEngine:
         _call(_Bridge.bruteForceAdd, self._java, address(rows), n, address(labels))
 
     def search(self, rows, n, k, num_threads, filter_function):
-        labels, distances, rows_at, labels_at, distances_at = result_arrays(rows, n, k)
-        if n and k:
-            _call(_Bridge.bruteForceQuery, self._java, rows_at, n, k, num_threads,
-                  _predicate(filter_function), labels_at, distances_at)
-        return labels, distances
+        return _search(_Bridge.bruteForceQuery, self._java, rows, n, k, num_threads, filter_function)
 
     def delete(self, label):
         _call(self._java.delete, signed64(label))
