@@ -70,7 +70,7 @@ final class PanamaKernel implements DistanceKernel {
       even = d.fma(d, even);
       i += STEP;
     }
-    return squareTail(x, y, i, bytes, sumLanes(even.add(odd)));
+    return sumLanes(even.add(odd)) + squareTail(x, y, i, bytes);
   }
 
   @Override
@@ -89,7 +89,7 @@ final class PanamaKernel implements DistanceKernel {
       even = load(x, i).fma(load(y, i), even);
       i += STEP;
     }
-    return dotTail(x, y, i, bytes, sumLanes(even.add(odd)));
+    return sumLanes(even.add(odd)) + dotTail(x, y, i, bytes);
   }
 
   @Override
@@ -162,10 +162,10 @@ final class PanamaKernel implements DistanceKernel {
     even1.add(odd1).intoArray(lanes, LANES);
     even2.add(odd2).intoArray(lanes, 2 * LANES);
     even3.add(odd3).intoArray(lanes, 3 * LANES);
-    out[n] = squareTail(x, y0, i, bytes, sumLanes(lanes, 0));
-    out[n + 1] = squareTail(x, y1, i, bytes, sumLanes(lanes, LANES));
-    out[n + 2] = squareTail(x, y2, i, bytes, sumLanes(lanes, 2 * LANES));
-    out[n + 3] = squareTail(x, y3, i, bytes, sumLanes(lanes, 3 * LANES));
+    out[n] = sumLanes(lanes, 0) + squareTail(x, y0, i, bytes);
+    out[n + 1] = sumLanes(lanes, LANES) + squareTail(x, y1, i, bytes);
+    out[n + 2] = sumLanes(lanes, 2 * LANES) + squareTail(x, y2, i, bytes);
+    out[n + 3] = sumLanes(lanes, 3 * LANES) + squareTail(x, y3, i, bytes);
   }
 
   @Override
@@ -224,32 +224,44 @@ final class PanamaKernel implements DistanceKernel {
     even1.add(odd1).intoArray(lanes, LANES);
     even2.add(odd2).intoArray(lanes, 2 * LANES);
     even3.add(odd3).intoArray(lanes, 3 * LANES);
-    out[n] = dotTail(x, y0, i, bytes, sumLanes(lanes, 0));
-    out[n + 1] = dotTail(x, y1, i, bytes, sumLanes(lanes, LANES));
-    out[n + 2] = dotTail(x, y2, i, bytes, sumLanes(lanes, 2 * LANES));
-    out[n + 3] = dotTail(x, y3, i, bytes, sumLanes(lanes, 3 * LANES));
+    out[n] = sumLanes(lanes, 0) + dotTail(x, y0, i, bytes);
+    out[n + 1] = sumLanes(lanes, LANES) + dotTail(x, y1, i, bytes);
+    out[n + 2] = sumLanes(lanes, 2 * LANES) + dotTail(x, y2, i, bytes);
+    out[n + 3] = sumLanes(lanes, 3 * LANES) + dotTail(x, y3, i, bytes);
   }
 
   /**
-   * The sum of the lanes, first to last. {@code reduceLanes(ADD)} leaves the order open, and C2's
-   * intrinsic and the interpreter do differ in the last bit: a distance would then depend on whether
-   * its caller is compiled yet.
+   * The sum of the lanes as a halving tree: lane i plus lane i + LANES/2, and so on down to one. The
+   * order is fixed ({@code reduceLanes(ADD)} leaves it open, and C2's intrinsic and the interpreter do
+   * differ in the last bit: a distance would then depend on whether its caller is compiled yet), and
+   * the tree's depth is log2(LANES) additions where first-to-last was LANES - 1 in a row.
    */
   private static float sumLanes(FloatVector v) {
-    float sum = v.lane(0);
-    for (int i = 1; i < LANES; i++) {
-      sum += v.lane(i);
-    }
-    return sum;
+    return switch (LANES) {
+      case 4 -> (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
+      case 8 -> ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6)))
+          + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)));
+      default -> halvingSum(v.toArray(), 0);
+    };
   }
 
   /** {@link #sumLanes(FloatVector)} of a vector stored at {@code lanes[from..from + LANES)}. */
-  private static float sumLanes(float[] lanes, int from) {
-    float sum = lanes[from];
-    for (int i = 1; i < LANES; i++) {
-      sum += lanes[from + i];
+  private static float sumLanes(float[] l, int f) {
+    return switch (LANES) {
+      case 4 -> (l[f] + l[f + 2]) + (l[f + 1] + l[f + 3]);
+      case 8 -> ((l[f] + l[f + 4]) + (l[f + 2] + l[f + 6])) + ((l[f + 1] + l[f + 5]) + (l[f + 3] + l[f + 7]));
+      default -> halvingSum(l, f);
+    };
+  }
+
+  // the same tree for any power of two, in place
+  private static float halvingSum(float[] lanes, int from) {
+    for (int width = LANES / 2; width > 0; width /= 2) {
+      for (int i = from; i < from + width; i++) {
+        lanes[i] += lanes[i + width];
+      }
     }
-    return sum;
+    return lanes[from];
   }
 
   /** The end of the part walked two vector steps at a time. */
@@ -257,7 +269,9 @@ final class PanamaKernel implements DistanceKernel {
     return bytes - bytes % (2 * STEP);
   }
 
-  private static float squareTail(MemorySegment x, MemorySegment y, long from, long bytes, float sum) {
+  // the tail's own sum, added to the lanes' last: the two chains of additions run side by side
+  private static float squareTail(MemorySegment x, MemorySegment y, long from, long bytes) {
+    float sum = 0;
     for (long i = from; i < bytes; i += 4) {
       float t = x.get(JAVA_FLOAT_UNALIGNED, i) - y.get(JAVA_FLOAT_UNALIGNED, i);
       sum = Math.fma(t, t, sum);
@@ -265,7 +279,8 @@ final class PanamaKernel implements DistanceKernel {
     return sum;
   }
 
-  private static float dotTail(MemorySegment x, MemorySegment y, long from, long bytes, float sum) {
+  private static float dotTail(MemorySegment x, MemorySegment y, long from, long bytes) {
+    float sum = 0;
     for (long i = from; i < bytes; i += 4) {
       sum = Math.fma(x.get(JAVA_FLOAT_UNALIGNED, i), y.get(JAVA_FLOAT_UNALIGNED, i), sum);
     }
