@@ -10,6 +10,9 @@ import java.util.Arrays;
  * {@code limit}; pruned candidates are never added back, so fewer than {@code limit} may remain.
  */
 final class NeighborSelector {
+  /** How many candidates' distances to the nearest one are computed together. */
+  static final int AHEAD = 16;
+
   private final HnswGraph graph;
   private final VectorDistance distance;
 
@@ -22,6 +25,10 @@ final class NeighborSelector {
   void select(Scratch scratch, StdHeap candidates, int limit) {
     int n = candidates.size();
     if (n < limit) {
+      return;
+    }
+    if (limit <= 0) {
+      candidates.clear();
       return;
     }
     long[] keys = scratch.sortKeys(n);
@@ -37,16 +44,35 @@ final class NeighborSelector {
     long[] acceptedOffsets = scratch.acceptedOffsets;
     long[] window = scratch.window;
     float[] closeness = scratch.closeness;
-    int accepted = 0;
     MemorySegment vectors = graph.level0();
-    for (int i = n - 1; i >= 0 && accepted < limit; i--) {
+    // the nearest candidate is always accepted first, and most others are rejected by it alone: their
+    // distances to it are computed AHEAD at a time, streamed together instead of one latency-bound call
+    // each (the same values; at most AHEAD - 1 computed in vain when the selection fills up)
+    int nearest = (int) keys[n - 1];
+    long nearestAt = graph.vectorAt(nearest);
+    acceptedIds[0] = nearest;
+    acceptedDistances[0] = -floatOfSortable((int) (keys[n - 1] >>> 32));
+    acceptedOffsets[0] = nearestAt;
+    int accepted = 1;
+    long[] ahead = scratch.ahead;
+    float[] toNearest = scratch.toNearest;
+    int aheadHigh = n - 1;  // ahead[j] holds candidate aheadHigh - j
+    int aheadLow = n - 1;
+    for (int i = n - 2; i >= 0 && accepted < limit; i--) {
+      if (i < aheadLow) {
+        aheadHigh = i;
+        aheadLow = Math.max(0, i - AHEAD + 1);
+        for (int j = i; j >= aheadLow; j--) {
+          ahead[i - j] = graph.vectorAt((int) keys[j]);
+        }
+        distance.betweenAll(vectors, nearestAt, vectors, ahead, i - aheadLow + 1, toNearest);
+      }
       int id = (int) keys[i];
       float distanceToQuery = -floatOfSortable((int) (keys[i] >>> 32));
-      long at = graph.vectorAt(id);
-      boolean good = accepted == 0
-          || distance.between(vectors, acceptedOffsets[0], vectors, at) >= distanceToQuery;
-      // the nearest accepted neighbour rejects most candidates; the rest are compared four at a time
-      // (the same values as one by one; at most three are computed in vain)
+      long at = ahead[aheadHigh - i];
+      boolean good = toNearest[aheadHigh - i] >= distanceToQuery;
+      // the rest of the accepted neighbours are compared four at a time (the same values as one by one;
+      // at most three are computed in vain)
       for (int r = 1; good && r < accepted; r += 4) {
         int count = Math.min(4, accepted - r);
         System.arraycopy(acceptedOffsets, r, window, 0, count);

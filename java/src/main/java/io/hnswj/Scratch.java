@@ -24,6 +24,9 @@ final class Scratch {
   /** Four offsets and their distances, for the heuristic's comparisons (see {@link NeighborSelector}). */
   final long[] window = new long[4];
   final float[] closeness = new float[4];
+  /** The next candidates' offsets and their distances to the nearest one (see {@link NeighborSelector}). */
+  final long[] ahead = new long[NeighborSelector.AHEAD];
+  final float[] toNearest = new float[NeighborSelector.AHEAD];
   int[] selected = new int[64];
   int[] idBuffer = new int[64];
   /** One node's unvisited neighbours, their vectors' offsets and distances (see {@link #fresh}). */
