@@ -9,13 +9,12 @@ import java.util.Arrays;
  * when distances tie. hnswlib's min-queues store negated keys; so do we.
  */
 final class StdHeap {
-  private float[] keys;
-  private int[] ids;
+  // each pair as one long, the key's float bits high and the id low: a sift moves one word, not two
+  private long[] pairs;
   private int size;
 
   StdHeap(int initialCapacity) {
-    keys = new float[Math.max(4, initialCapacity)];
-    ids = new int[keys.length];
+    pairs = new long[Math.max(4, initialCapacity)];
   }
 
   int size() {
@@ -31,87 +30,88 @@ final class StdHeap {
   }
 
   float topKey() {
-    return keys[0];
+    return key(pairs[0]);
   }
 
   int topId() {
-    return ids[0];
+    return (int) pairs[0];
   }
 
   void push(float key, int id) {
-    if (size == keys.length) {
-      keys = Arrays.copyOf(keys, size * 2);
-      ids = Arrays.copyOf(ids, size * 2);
+    if (size == pairs.length) {
+      pairs = Arrays.copyOf(pairs, size * 2);
     }
     size++;
-    siftUp(size - 1, 0, key, id);
+    siftUp(size - 1, 0, pair(key, id));
   }
 
   /** Removes the top; the caller reads it first with {@link #topKey()} and {@link #topId()}. */
   void pop() {
     int last = size - 1;
     if (last > 0) {
-      float key = keys[last];
-      int id = ids[last];
-      keys[last] = keys[0];
-      ids[last] = ids[0];
-      adjust(0, last, key, id);
+      long moved = pairs[last];
+      pairs[last] = pairs[0];
+      adjust(0, last, moved);
     }
     size = last;
   }
 
   /** The pair at array position {@code i} (heap order, not sorted). */
   float keyAt(int i) {
-    return keys[i];
+    return key(pairs[i]);
   }
 
   int idAt(int i) {
-    return ids[i];
+    return (int) pairs[i];
   }
 
   /** Makes this heap an exact copy of {@code other}, array order included (C++ copy semantics). */
   void copyFrom(StdHeap other) {
-    if (keys.length < other.size) {
-      keys = new float[other.keys.length];
-      ids = new int[other.keys.length];
+    if (pairs.length < other.size) {
+      pairs = new long[other.pairs.length];
     }
-    System.arraycopy(other.keys, 0, keys, 0, other.size);
-    System.arraycopy(other.ids, 0, ids, 0, other.size);
+    System.arraycopy(other.pairs, 0, pairs, 0, other.size);
     size = other.size;
   }
 
+  private static long pair(float key, int id) {
+    return ((long) Float.floatToRawIntBits(key) << 32) | (id & 0xFFFF_FFFFL);
+  }
+
+  // compared as floats, as hnswlib compares them (NaN and -0.0 included)
+  private static float key(long pair) {
+    return Float.intBitsToFloat((int) (pair >>> 32));
+  }
+
   // libstdc++ __push_heap
-  private void siftUp(int hole, int top, float key, int id) {
+  private void siftUp(int hole, int top, long value) {
+    float key = key(value);
     int parent = (hole - 1) / 2;
-    while (hole > top && keys[parent] < key) {
-      keys[hole] = keys[parent];
-      ids[hole] = ids[parent];
+    while (hole > top && key(pairs[parent]) < key) {
+      pairs[hole] = pairs[parent];
       hole = parent;
       parent = (hole - 1) / 2;
     }
-    keys[hole] = key;
-    ids[hole] = id;
+    pairs[hole] = value;
   }
 
   // libstdc++ __adjust_heap: move the hole to a leaf along larger children, then sift the value up.
-  private void adjust(int hole, int len, float key, int id) {
+  private void adjust(int hole, int len, long value) {
     int top = hole;
     int child = hole;
     while (child < (len - 1) / 2) {
       child = 2 * (child + 1);
-      if (keys[child] < keys[child - 1]) {
+      if (key(pairs[child]) < key(pairs[child - 1])) {
         child--;
       }
-      keys[hole] = keys[child];
-      ids[hole] = ids[child];
+      pairs[hole] = pairs[child];
       hole = child;
     }
     if ((len & 1) == 0 && child == (len - 2) / 2) {
       child = 2 * (child + 1);
-      keys[hole] = keys[child - 1];
-      ids[hole] = ids[child - 1];
+      pairs[hole] = pairs[child - 1];
       hole = child - 1;
     }
-    siftUp(hole, top, key, id);
+    siftUp(hole, top, value);
   }
 }
