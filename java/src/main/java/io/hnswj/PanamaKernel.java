@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fast kernel: the widest float species the CPU has, two fused multiply-add accumulators per vector
- * (even and odd steps), one more step into the first if it fits, then a scalar tail. Results differ from
+ * (even and odd steps), one more step into the first if it fits; their lanes summed as a tree, plus the
+ * tail (a 128-bit step if four floats are left, then scalar) summed on its own. Results differ from
  * hnswlib's in the last bits only.
  *
  * <p>The batch methods stream four vectors at once against one load of the query: four independent
@@ -240,7 +241,7 @@ final class PanamaKernel implements DistanceKernel {
    */
   private static float sumLanes(FloatVector v) {
     return switch (LANES) {
-      case 4 -> (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
+      case 4 -> sumQuarter(v);
       case 8 -> ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6)))
           + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)));
       default -> halvingSum(v.toArray(), 0);
