@@ -99,16 +99,24 @@ def table(rows):
     return "\n".join(lines)
 
 
+def sweep_rows(rows, workload):
+    """A workload's k=10 rows on the graphs of the full ef sweep (the first build-thread count): a graph
+    built on more threads is measured at one ef only, and differs, so it would mix two curves."""
+    rows = [r for r in rows if r["workload"] == workload and r["k"] == 10]
+    threads = min((r["build_threads"] for r in rows), default=None)
+    return [r for r in rows if r["build_threads"] == threads]
+
+
 def at_recall(rows, thresholds=(0.5, 0.8, 0.9, 0.95, 0.99)):
     """Per workload (k=10): each engine's best single-thread QPS among configurations reaching a recall."""
     lines = []
     for workload in sorted({r["workload"] for r in rows}):
-        sweep = [r for r in rows if r["workload"] == workload and r["k"] == 10]
+        sweep = sweep_rows(rows, workload)
         reached = [t for t in thresholds if any(r["recall"] >= t for r in sweep)]
         if not reached:
             continue
         engines = sorted({r["engine"] for r in sweep}, key=lambda e: (engine_rank(e), e))
-        lines.append(f"\n**{workload}**, best QPS single (x hnswlib C++) with recall@10 at least:\n")
+        lines.append(f"\n**{workload}**, best QPS single (x hnswlib C++) with recall@10 at least, graphs of the ef sweep:\n")
         lines.append("| engine | " + " | ".join(f"{t:g}" for t in reached) + " |")
         lines.append("|---|" + "---|" * len(reached))
         best = {}
@@ -145,7 +153,7 @@ def plot(rows, path):
     workloads = sorted({r["workload"] for r in rows})
     figure, axes = plt.subplots(1, len(workloads), figsize=(6 * len(workloads), 4.5), squeeze=False)
     for ax, workload in zip(axes[0], workloads):
-        sweep = [r for r in rows if r["workload"] == workload and r["k"] == 10]
+        sweep = sweep_rows(rows, workload)
         for e in sorted({r["engine"] for r in sweep}, key=lambda e: (engine_rank(e), e)):
             points = sorted((r["recall"], single(r)) for r in sweep if r["engine"] == e)
             ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=e,
