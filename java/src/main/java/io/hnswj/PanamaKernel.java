@@ -244,7 +244,13 @@ final class PanamaKernel implements DistanceKernel {
       case 4 -> sumQuarter(v);
       case 8 -> ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6)))
           + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)));
-      default -> halvingSum(v.toArray(), 0);
+      default -> {
+        // wider species (AVX-512: 16 lanes) through the thread's lane buffer: toArray would allocate
+        // at every distance
+        float[] lanes = LANE_BUFFER.get();
+        v.intoArray(lanes, 0);
+        yield halvingSum(lanes, 0, LANES);
+      }
     };
   }
 
@@ -253,13 +259,13 @@ final class PanamaKernel implements DistanceKernel {
     return switch (LANES) {
       case 4 -> (l[f] + l[f + 2]) + (l[f + 1] + l[f + 3]);
       case 8 -> ((l[f] + l[f + 4]) + (l[f + 2] + l[f + 6])) + ((l[f + 1] + l[f + 5]) + (l[f + 3] + l[f + 7]));
-      default -> halvingSum(l, f);
+      default -> halvingSum(l, f, LANES);
     };
   }
 
-  // the same tree for any power of two, in place
-  private static float halvingSum(float[] lanes, int from) {
-    for (int width = LANES / 2; width > 0; width /= 2) {
+  /** The same tree over {@code count} (a power of two) floats from {@code from}, summed in place. */
+  static float halvingSum(float[] lanes, int from, int count) {
+    for (int width = count / 2; width > 0; width /= 2) {
       for (int i = from; i < from + width; i++) {
         lanes[i] += lanes[i + width];
       }

@@ -134,6 +134,30 @@ class KernelsTest {
   }
 
   @Test
+  void panamaLaneSumIsTheSameHalvingTreeAtEveryWidth() {
+    // the generic tree (AVX-512 and wider) must add in the order the 4- and 8-lane cases spell out,
+    // which this machine may not run: values of very different sizes expose any other order
+    Random random = new Random(SEED);
+    for (int trial = 0; trial < 1000; trial++) {
+      float[] l = new float[17];
+      for (int i = 0; i < l.length; i++) {
+        l[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(16) - 8));
+      }
+      float four = (l[1] + l[3]) + (l[2] + l[4]);
+      float eight = ((l[1] + l[5]) + (l[3] + l[7])) + ((l[2] + l[6]) + (l[4] + l[8]));
+      float[] pairs = new float[8];
+      for (int i = 0; i < 8; i++) {
+        pairs[i] = l[1 + i] + l[9 + i];
+      }
+      float sixteen = ((pairs[0] + pairs[4]) + (pairs[2] + pairs[6])) + ((pairs[1] + pairs[5]) + (pairs[3] + pairs[7]));
+      String where = "trial " + trial + " seed " + SEED;
+      assertEquals(four, PanamaKernel.halvingSum(l.clone(), 1, 4), 0f, where);
+      assertEquals(eight, PanamaKernel.halvingSum(l.clone(), 1, 8), 0f, where);
+      assertEquals(sixteen, PanamaKernel.halvingSum(l.clone(), 1, 16), 0f, where);
+    }
+  }
+
+  @Test
   void activeKernelIsKnownAndExplained() {
     assertNotNull(Kernels.active());
     assertNotNull(Kernels.selectionReason());
