@@ -104,6 +104,10 @@ final class PanamaKernel implements DistanceKernel {
     for (; n + 4 <= count; n += 4) {
       squareQuad(a, aOffset, base, offsets, n, bytes, out, lanes);
     }
+    if (n + 2 <= count) {
+      squarePair(a, aOffset, base, offsets, n, bytes, out, lanes);
+      n += 2;
+    }
     for (; n < count; n++) {
       out[n] = squareDistance(a, aOffset, base, offsets[n], dim);
     }
@@ -171,6 +175,43 @@ final class PanamaKernel implements DistanceKernel {
     out[n + 3] = sumLanes(lanes, 3 * LANES) + squareTail(x, y3, i, bytes);
   }
 
+  /** {@link #squareQuad} for two vectors: the leftovers of a batch, two streams instead of one. */
+  private static void squarePair(MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int n,
+      long bytes, float[] out, float[] lanes) {
+    MemorySegment x = a.asSlice(aOffset, bytes);
+    MemorySegment y0 = base.asSlice(offsets[n], bytes);
+    MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
+    FloatVector even0 = FloatVector.zero(SPECIES);
+    FloatVector odd0 = even0;
+    FloatVector even1 = even0;
+    FloatVector odd1 = even0;
+    long i = 0;
+    for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
+      FloatVector q0 = load(x, i);
+      FloatVector q1 = load(x, i + STEP);
+      FloatVector d = q0.sub(load(y0, i));
+      even0 = d.fma(d, even0);
+      d = q1.sub(load(y0, i + STEP));
+      odd0 = d.fma(d, odd0);
+      d = q0.sub(load(y1, i));
+      even1 = d.fma(d, even1);
+      d = q1.sub(load(y1, i + STEP));
+      odd1 = d.fma(d, odd1);
+    }
+    if (i + STEP <= bytes) {
+      FloatVector q = load(x, i);
+      FloatVector d = q.sub(load(y0, i));
+      even0 = d.fma(d, even0);
+      d = q.sub(load(y1, i));
+      even1 = d.fma(d, even1);
+      i += STEP;
+    }
+    even0.add(odd0).intoArray(lanes, 0);
+    even1.add(odd1).intoArray(lanes, LANES);
+    out[n] = sumLanes(lanes, 0) + squareTail(x, y0, i, bytes);
+    out[n + 1] = sumLanes(lanes, LANES) + squareTail(x, y1, i, bytes);
+  }
+
   @Override
   public void dotProducts(
       MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int count, int dim, float[] out) {
@@ -179,6 +220,10 @@ final class PanamaKernel implements DistanceKernel {
     int n = 0;
     for (; n + 4 <= count; n += 4) {
       dotQuad(a, aOffset, base, offsets, n, bytes, out, lanes);
+    }
+    if (n + 2 <= count) {
+      dotPair(a, aOffset, base, offsets, n, bytes, out, lanes);
+      n += 2;
     }
     for (; n < count; n++) {
       out[n] = dotProduct(a, aOffset, base, offsets[n], dim);
@@ -231,6 +276,37 @@ final class PanamaKernel implements DistanceKernel {
     out[n + 1] = sumLanes(lanes, LANES) + dotTail(x, y1, i, bytes);
     out[n + 2] = sumLanes(lanes, 2 * LANES) + dotTail(x, y2, i, bytes);
     out[n + 3] = sumLanes(lanes, 3 * LANES) + dotTail(x, y3, i, bytes);
+  }
+
+  /** {@link #dotQuad} for two vectors, as {@link #squarePair}. */
+  private static void dotPair(MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int n,
+      long bytes, float[] out, float[] lanes) {
+    MemorySegment x = a.asSlice(aOffset, bytes);
+    MemorySegment y0 = base.asSlice(offsets[n], bytes);
+    MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
+    FloatVector even0 = FloatVector.zero(SPECIES);
+    FloatVector odd0 = even0;
+    FloatVector even1 = even0;
+    FloatVector odd1 = even0;
+    long i = 0;
+    for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
+      FloatVector q0 = load(x, i);
+      FloatVector q1 = load(x, i + STEP);
+      even0 = q0.fma(load(y0, i), even0);
+      odd0 = q1.fma(load(y0, i + STEP), odd0);
+      even1 = q0.fma(load(y1, i), even1);
+      odd1 = q1.fma(load(y1, i + STEP), odd1);
+    }
+    if (i + STEP <= bytes) {
+      FloatVector q = load(x, i);
+      even0 = q.fma(load(y0, i), even0);
+      even1 = q.fma(load(y1, i), even1);
+      i += STEP;
+    }
+    even0.add(odd0).intoArray(lanes, 0);
+    even1.add(odd1).intoArray(lanes, LANES);
+    out[n] = sumLanes(lanes, 0) + dotTail(x, y0, i, bytes);
+    out[n + 1] = sumLanes(lanes, LANES) + dotTail(x, y1, i, bytes);
   }
 
   /**
