@@ -150,6 +150,11 @@ final class HnswGraph implements AutoCloseable {
     return level == 0 ? level0Count(node) : upper(node)[(level - 1) * upperBlockInts];
   }
 
+  /** {@link #count} for a reader without the node's lock (level 0 with acquire semantics). */
+  int countAcquire(int node, int level) {
+    return level == 0 ? level0CountAcquire(node) : upper(node)[(level - 1) * upperBlockInts];
+  }
+
   int neighbor(int node, int level, int j) {
     return level == 0
         ? level0Neighbor(node, j)
