@@ -133,6 +133,47 @@ def at_recall(rows, thresholds=(0.5, 0.8, 0.9, 0.95, 0.99)):
     return "\n".join(lines)
 
 
+def jmh_scores(path):
+    """{(benchmark method, kernel, dim): ns per op} from JMH's JSON."""
+    with open(path) as f:
+        results = json.load(f)
+    scores = {}
+    for r in results:
+        params = r.get("params", {})
+        scores[r["benchmark"].rsplit(".", 1)[-1], params.get("kernel"), int(params.get("dim", 0))] = \
+            r["primaryMetric"]["score"]
+    return scores
+
+
+def per_distance(rows, scores):
+    """Per workload and ef (k=10, graphs of the ef sweep): the time one query spends per distance
+    evaluation, 1e9 / (QPS single x dist/query), for hnswlib's C++ and ours; at the JMH kernels' dim, the
+    query rates the kernel alone would allow: every vector hot in cache (JMH l2/dot) or each one a fresh
+    random read from a 1 GiB block, one at a time (JMH l2Cold)."""
+    ours = next((e for e in sorted({r["engine"] for r in rows}) if e.startswith("hnswj-java")), None)
+    if ours is None:
+        return ""
+    lines = ["| workload | ef | dist/query | C++ ns/dist | ours ns/dist | ours QPS | QPS bound, hot kernel "
+             "| QPS bound, cold one at a time |", "|---|---|---|---|---|---|---|---|"]
+    for workload in sorted({r["workload"] for r in rows}):
+        sweep = sweep_rows(rows, workload)
+        by = {(r["engine"], r["ef"]): r for r in sweep}
+        for ef in sorted({r["ef"] for r in sweep}):
+            mine, ref = by.get((ours, ef)), by.get((REFERENCE, ef))
+            if not mine or not mine.get("dist_per_query") or not single(mine):
+                continue
+            evals = mine["dist_per_query"]
+            hot = scores.get(("l2" if mine.get("space") == "l2" else "dot", "panama", mine.get("dim")))
+            cold = scores.get(("l2Cold", "panama", mine.get("dim")))
+            cpp = (1e9 / (single(ref) * ref["dist_per_query"])
+                   if ref and ref.get("dist_per_query") and single(ref) else None)
+            lines.append(f"| {workload} | {ef} | {evals:,.0f} | {fmt(cpp, 'ns')} | "
+                         f"{1e9 / (single(mine) * evals):.1f} | {single(mine):,.0f} | "
+                         f"{fmt(1e9 / (hot * evals) if hot else None, 'qps')} | "
+                         f"{fmt(1e9 / (cold * evals) if cold else None, 'qps')} |")
+    return "\n".join(lines)
+
+
 def jmh_table(path):
     with open(path) as f:
         results = json.load(f)
@@ -205,6 +246,17 @@ How to read it:
 """
 
 
+COSTS = """\
+One query's single-thread time divided by its distance evaluations (k=10, graphs of the ef sweep): all
+of the search's work, graph walk and heaps included, per distance. The two bounds multiply the JMH
+kernel's time per distance (at its dim only, 128: W2 and W3) by the same evaluations: with every vector
+already in cache, and with every vector a random read from memory waited for one at a time. Where the
+measured time per distance is several times the hot kernel's, the search waits on memory, not on
+arithmetic, and a faster kernel cannot close the gap.
+
+"""
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("results")
@@ -232,6 +284,9 @@ def main():
     jmh = jmh_table(a.jmh) if a.jmh and os.path.exists(a.jmh) else ""
     if jmh:
         print("\n" + jmh)
+    costs = per_distance(rows, jmh_scores(a.jmh) if jmh else {})
+    if costs:
+        print("\n" + costs)
     if a.docs:
         png = "benchmarks-recall-qps.png"
         plot(rows, os.path.join(a.docs, png))
@@ -247,6 +302,8 @@ def main():
             out.write(f"\n## Recall against QPS\n\n![recall@10 against single-thread QPS]({png})\n")
             if jmh:
                 out.write("\n## Distance kernels (JMH, one op = one vector)\n\n" + jmh + "\n")
+            if costs:
+                out.write("\n## Time per distance evaluation, and the kernel's bound\n\n" + COSTS + costs + "\n")
             out.write("\n## Method\n\n" + NOTES)
         print(f"wrote {os.path.join(a.docs, 'benchmarks.md')} and {png}", file=sys.stderr)
 
