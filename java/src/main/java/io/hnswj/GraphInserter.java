@@ -107,8 +107,8 @@ final class GraphInserter {
    *
    * <p>Without the node's lock, as {@link GraphSearcher} reads (hnswlib locks here): a list being
    * rewritten by another thread reads as a mix of its old and new ids, every one a linked node, and a
-   * single thread never sees one. The lock's compare-and-set at every hop cost about 5% of a
-   * one-thread build, and with two threads lock words shared cache lines between the cores.
+   * single thread never sees one. The lock's compare-and-set at every hop cost a few per cent of a
+   * one-thread build.
    */
   private int claimNeighbors(Scratch scratch, int node, int layer, VisitedSet visited) {
     int size = Math.min(graph.countAcquire(node, layer), layer == 0 ? graph.maxM0 : graph.maxM);
