@@ -3,8 +3,11 @@
 //
 // Usage: hnswlib_driver --data DIR --space l2|ip|cosine [--m 16] [--efc 200] [--build-threads 1]
 //          [--ks 10] [--efs 10,20] [--queries N] [--repeats 3] [--warmups 1] [--batch-threads 1,2]
-//          [--engine NAME] [--workload NAME] [--tmp DIR]
+//          [--engine NAME] [--workload NAME] [--tmp DIR] [--save FILE] [--index FILE]
 // Prints one JSON line per (k, ef) on stdout; the fields are documented in bench/README.md.
+// --save FILE keeps the built index there; --index FILE loads a saved index (hnswlib's format, from any
+// engine) instead of building one, so that engines can be timed on the very same graph (build_s is then
+// the load).
 //
 // What is timed, the same way in every driver of bench/:
 //   build_s        adding all base rows with --build-threads threads (cosine: normalising included);
@@ -198,16 +201,21 @@ int main(int argc, char** argv) {
 
   long rss0 = rss_bytes();
   double t0 = now(), c0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
-  auto index = std::make_unique<hnswlib::HierarchicalNSW<float>>(space.get(), n, m, efc, 100);
-  parallel_for(n, build_threads, [&](size_t i) {
-    if (cosine) {
-      std::vector<float> v(dim);
-      normalise(base.row(i), v.data(), dim);
-      index->addPoint(v.data(), i);
-    } else {
-      index->addPoint(base.row(i), i);
-    }
-  });
+  std::unique_ptr<hnswlib::HierarchicalNSW<float>> index;
+  if (opt.count("index")) {
+    index = std::make_unique<hnswlib::HierarchicalNSW<float>>(space.get(), opt["index"], false, n);
+  } else {
+    index = std::make_unique<hnswlib::HierarchicalNSW<float>>(space.get(), n, m, efc, 100);
+    parallel_for(n, build_threads, [&](size_t i) {
+      if (cosine) {
+        std::vector<float> v(dim);
+        normalise(base.row(i), v.data(), dim);
+        index->addPoint(v.data(), i);
+      } else {
+        index->addPoint(base.row(i), i);
+      }
+    });
+  }
   const double build_s = now() - t0;
   const double build_cpu_s = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
   const double mem_per_vector = static_cast<double>(rss_bytes() - rss0) / n;
@@ -217,7 +225,14 @@ int main(int argc, char** argv) {
   struct stat st;
   stat(file.c_str(), &st);
   const double disk_per_vector = static_cast<double>(st.st_size) / n;
-  unlink(file.c_str());
+  if (opt.count("save")) {
+    if (rename(file.c_str(), opt["save"].c_str()) != 0) {
+      perror(("cannot move the index to " + opt["save"]).c_str());
+      return 1;
+    }
+  } else {
+    unlink(file.c_str());
+  }
 
   for (int k : ks) {
     for (int ef : efs) {

@@ -17,7 +17,8 @@ import java.nio.file.Path;
  *
  * <ul>
  *   <li>Build: one {@link HnswIndex#addBatch} over all rows (labels 0..n-1) with {@code build-threads}
- *       threads, seed 100 as hnswlib's default.
+ *       threads, seed 100 as hnswlib's default; with {@code --index FILE}, {@link HnswIndex#load} of a
+ *       saved index instead (for instance the C++ driver's {@code --save}: the same graph for both).
  *   <li>Single query: {@link HnswIndex#search(float[], int)} per query on the calling thread.
  *   <li>Batch: one {@link HnswIndex#searchBatch} over all queries with T threads (the GraalPy bridge's
  *       path for {@code knn_query}).
@@ -56,9 +57,14 @@ public final class HnswjBench extends Driver {
     long heap0 = Line.heapUsedAfterGc();
     long native0 = NativeMemory.allocatedBytes();
     long t0 = System.nanoTime();
-    index = HnswIndex.builder(Space.fromName(options.get("space")), workload.dim()).maxElements(n)
-        .m(options.integer("m")).efConstruction(options.integer("efc")).randomSeed(100).build();
-    index.addBatch(MemorySegment.ofArray(flat), n, MemorySegment.ofArray(labels), threads, false);
+    Space space = Space.fromName(options.get("space"));
+    if (options.get("index") != null) {
+      index = HnswIndex.load(Path.of(options.get("index")), space, workload.dim(), n, false);
+    } else {
+      index = HnswIndex.builder(space, workload.dim()).maxElements(n)
+          .m(options.integer("m")).efConstruction(options.integer("efc")).randomSeed(100).build();
+      index.addBatch(MemorySegment.ofArray(flat), n, MemorySegment.ofArray(labels), threads, false);
+    }
     buildNanos = System.nanoTime() - t0;
     long nativeBytes = NativeMemory.allocatedBytes() - native0;
     // the input arrays stay reachable until the heap is measured again: only the index's growth counts
