@@ -111,7 +111,7 @@ final class GraphInserter {
    * one-thread build.
    */
   private int claimNeighbors(Scratch scratch, int node, int layer, VisitedSet visited) {
-    int size = Math.min(graph.countAcquire(node, layer), layer == 0 ? graph.maxM0 : graph.maxM);
+    int size = graph.countAcquire(node, layer);
     scratch.fresh(size);
     int[] ids = scratch.freshIds;
     long[] offsets = scratch.freshOffsets;

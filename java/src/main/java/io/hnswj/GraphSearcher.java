@@ -42,7 +42,7 @@ final class GraphSearcher {
       while (changed) {
         changed = false;
         int from = current;
-        int size = graph.count(from, level);
+        int size = graph.countAcquire(from, level);
         scratch.fresh(size);
         long[] offsets = scratch.freshOffsets;
         int[] ids = scratch.freshIds;
@@ -80,7 +80,6 @@ final class GraphSearcher {
     StdHeap top = scratch.top;
     StdHeap candidates = scratch.candidates;
     candidates.clear();
-    int maxM0 = graph.maxM0;
 
     float lowerBound;
     if (bareBone || accepts(entry, filter)) {
@@ -104,7 +103,7 @@ final class GraphSearcher {
       }
       int current = candidates.topId();
       candidates.pop();
-      int size = Math.min(graph.level0CountAcquire(current), maxM0);
+      int size = graph.countAcquire(current, 0);
       hops++;
       // claim the unvisited neighbours first, then compute their distances together (several vectors
       // streamed at once); the distances do not depend on the decisions, so the order is hnswlib's

@@ -150,9 +150,14 @@ final class HnswGraph implements AutoCloseable {
     return level == 0 ? level0Count(node) : upper(node)[(level - 1) * upperBlockInts];
   }
 
-  /** {@link #count} for a reader without the node's lock (level 0 with acquire semantics). */
+  /**
+   * {@link #count} for a reader without the node's lock (searches, and inserts' searches): level 0 with
+   * acquire semantics, and never more than the level's capacity.
+   */
   int countAcquire(int node, int level) {
-    return level == 0 ? level0CountAcquire(node) : upper(node)[(level - 1) * upperBlockInts];
+    return level == 0
+        ? Math.min(level0CountAcquire(node), maxM0)
+        : Math.min(upper(node)[(level - 1) * upperBlockInts], maxM);
   }
 
   int neighbor(int node, int level, int j) {

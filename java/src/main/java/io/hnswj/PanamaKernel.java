@@ -16,8 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The batch methods stream four vectors at once against one load of the query (a batch's last two
  * or three: two at once, then one): four independent streams keep the memory system busy where a
  * single loop waits on each cache miss (measured on random 256-d vectors: about 48 ns per distance in
- * fours, 75 ns one at a time, 100 ns with the earlier four accumulators per vector). Every vector is summed in exactly the single call's order, so batch and
- * single results are identical and the graph does not depend on which path computed a distance.
+ * fours, 75 ns one at a time, 100 ns with the earlier four accumulators per vector). Every vector is
+ * summed in exactly the single call's order, so batch and single results are identical and the graph
+ * does not depend on which path computed a distance.
  *
  * <p>Each vector is first sliced to exactly its bytes and walked with a {@code long} byte index: C2
  * then hoists the segment bounds checks out of the loop.
