@@ -161,22 +161,29 @@ final class HnswFormat {
       readInto(in, graph.level0(), level0Bytes);
       long position = HEADER_BYTES + level0Bytes;
       long blockBytes = 4 + 4 * maxM;
-      ByteBuffer lengthBuffer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+      // one small record per element: read through a buffer, never past the index's last byte
+      BoundedReader links = new BoundedReader(in, size - position);
       for (int i = 0; i < n; i++) {
         graph.prepare(i);
-        require(position + 4 <= size, "the file ends inside the link lists of element " + i);
-        lengthBuffer.clear();
-        readFully(in, lengthBuffer);
-        long length = Integer.toUnsignedLong(lengthBuffer.flip().getInt());
+        // the messages are built only on failure: these checks run for every element
+        if (position + 4 > size) {
+          throw new IndexFormatException("the file ends inside the link lists of element " + i);
+        }
+        long length = Integer.toUnsignedLong(links.readInt());
         position += 4;
-        require(length % blockBytes == 0, "element " + i + " has upper links of " + length + " bytes");
-        require(length <= size - position, "the file ends inside the link lists of element " + i);
+        if (length % blockBytes != 0) {
+          throw new IndexFormatException("element " + i + " has upper links of " + length + " bytes");
+        }
+        if (length > size - position) {
+          throw new IndexFormatException("the file ends inside the link lists of element " + i);
+        }
         long level = length / blockBytes;
-        require(level <= Math.max(maxLevel, 0), "element " + i + " has level " + level + " above maxlevel " + maxLevel);
+        if (level > Math.max(maxLevel, 0)) {
+          throw new IndexFormatException("element " + i + " has level " + level + " above maxlevel " + maxLevel);
+        }
         if (length > 0) {
-          ByteBuffer links = readExactly(in, (int) length);
           int[] ints = new int[(int) (length / 4)];
-          links.asIntBuffer().get(ints);
+          links.readInts(ints);
           graph.setUpperLinks(i, ints);
         }
         position += length;
@@ -200,23 +207,34 @@ final class HnswFormat {
     }
   }
 
-  /** Every stored link must name an element of at least the link's level: searches then never fail. */
+  /**
+   * Every stored link must name an element of at least the link's level: searches then never fail.
+   * Messages are built only on failure: the checks run for every link.
+   */
   private static void checkLinks(HnswGraph graph, int n) throws IndexFormatException {
     for (int node = 0; node < n; node++) {
       int count0 = graph.level0Count(node);
-      require(count0 <= graph.maxM0, "element " + node + " has " + count0 + " links on level 0");
+      if (count0 > graph.maxM0) {
+        throw new IndexFormatException("element " + node + " has " + count0 + " links on level 0");
+      }
       for (int j = 0; j < count0; j++) {
         int neighbor = graph.level0Neighbor(node, j);
-        require(neighbor >= 0 && neighbor < n, "element " + node + " links to " + Integer.toUnsignedString(neighbor));
+        if (neighbor < 0 || neighbor >= n) {
+          throw new IndexFormatException("element " + node + " links to " + Integer.toUnsignedString(neighbor));
+        }
       }
       int level = graph.level(node);
       for (int l = 1; l <= level; l++) {
         int count = graph.count(node, l);
-        require(count >= 0 && count <= graph.maxM, "element " + node + " has " + count + " links on level " + l);
+        if (count < 0 || count > graph.maxM) {
+          throw new IndexFormatException("element " + node + " has " + count + " links on level " + l);
+        }
         for (int j = 0; j < count; j++) {
           int neighbor = graph.neighbor(node, l, j);
-          require(neighbor >= 0 && neighbor < n && graph.level(neighbor) >= l,
-              "element " + node + " links on level " + l + " to " + Integer.toUnsignedString(neighbor));
+          if (neighbor < 0 || neighbor >= n || graph.level(neighbor) < l) {
+            throw new IndexFormatException(
+                "element " + node + " links on level " + l + " to " + Integer.toUnsignedString(neighbor));
+          }
         }
       }
     }
@@ -225,6 +243,53 @@ final class HnswFormat {
   static void require(boolean condition, String detail) throws IndexFormatException {
     if (!condition) {
       throw new IndexFormatException(detail);
+    }
+  }
+
+  /**
+   * Little-endian ints from a channel through a 64 KiB buffer, reading at most {@code limit} bytes from
+   * it: the channel may go on past the index (a pickle's parts), and a file's upper levels are one
+   * 4-byte length and a few links per element, a system call each if read one by one.
+   */
+  private static final class BoundedReader {
+    private final ReadableByteChannel in;
+    private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN).limit(0);
+    private long unread;
+
+    BoundedReader(ReadableByteChannel in, long limit) {
+      this.in = in;
+      this.unread = limit;
+    }
+
+    int readInt() throws IOException {
+      ensure(4);
+      return buffer.getInt();
+    }
+
+    void readInts(int[] into) throws IOException {
+      for (int at = 0; at < into.length; ) {
+        ensure(4);
+        int count = Math.min(into.length - at, buffer.remaining() / 4);
+        buffer.asIntBuffer().get(into, at, count);
+        buffer.position(buffer.position() + 4 * count);
+        at += count;
+      }
+    }
+
+    private void ensure(int bytes) throws IOException {
+      if (buffer.remaining() >= bytes) {
+        return;
+      }
+      buffer.compact();
+      buffer.limit((int) Math.min(buffer.capacity(), buffer.position() + unread));
+      while (buffer.position() < bytes) {
+        int read = in.read(buffer);
+        if (read < 0 || (read == 0 && !buffer.hasRemaining())) {
+          throw new IndexFormatException("unexpected end of file");
+        }
+        unread -= read;
+      }
+      buffer.flip();
     }
   }
 
