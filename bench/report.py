@@ -36,13 +36,14 @@ def engine_rank(name):
 
 
 def load(path):
-    rows, metas = [], []
+    """(rows merged over rounds, with ratios; meta lines; paired lines, see paired_table)."""
+    rows, metas, paired = [], [], []
     with open(path) as f:
         for line in f:
             if not line.startswith("{"):
                 continue
             record = json.loads(line)
-            (metas if "meta" in record else rows).append(record)
+            (metas if "meta" in record else paired if "graph" in record else rows).append(record)
     merged = {}
     for r in rows:
         merged.setdefault((r["engine"],) + tuple(r[k] for k in KEY), []).append(r)
@@ -64,7 +65,7 @@ def load(path):
             r["x_single"] = ratio(single(r), single(ref))
             r["x_batch_2t"] = ratio(r.get("qps_batch_2t"), ref.get("qps_batch_2t"))
             r["x_build"] = ratio(ref.get("build_cpu_s") or ref.get("build_s"), r.get("build_cpu_s") or r.get("build_s"))
-    return out, metas
+    return out, metas, paired
 
 
 def single(r):
@@ -174,6 +175,25 @@ def per_distance(rows, scores):
     return "\n".join(lines)
 
 
+def graph_name(line):
+    """Whose build a paired line's graph is, from the file name run.sh gives it (W2-cpp.bin, W2-java.bin)."""
+    name = line["graph"]
+    return "hnswlib's" if "-cpp" in name else "ours" if "-java" in name else name
+
+
+def paired_table(paired):
+    """PairedBench's lines: single-query QPS of hnswlib's C++ and ours in one process, alternating chunk
+    by chunk on one thread, on the graph each built; the ratio is the median over rounds of hnswlib's
+    time over ours, with its range."""
+    lines = ["| workload | graph | k | ef | recall@k C++ / ours | QPS C++ | QPS ours | ours / C++ | range |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for p in sorted(paired, key=lambda p: (p["workload"], graph_name(p) != "hnswlib's", p["k"] != 10, p["k"], p["ef"])):
+        lines.append(f"| {p['workload']} | {graph_name(p)} | {p['k']} | {p['ef']} | "
+                     f"{p['recall_cpp']:.4f} / {p['recall_ours']:.4f} | {p['qps_single_cpp']:,.0f} | "
+                     f"{p['qps_single_ours']:,.0f} | {p['ratio']:.2f} | {p['ratio_min']:.2f}-{p['ratio_max']:.2f} |")
+    return "\n".join(lines)
+
+
 def jmh_table(path):
     with open(path) as f:
         results = json.load(f)
@@ -257,16 +277,28 @@ arithmetic, and a faster kernel cannot close the gap.
 """
 
 
+PAIRED = """\
+`--paired`: hnswlib's C++ (bench/cpp/hnswlib_shim.cpp, the driver's headers and flags, built as a
+shared library) and our engine load the same saved index into one JVM and answer the queries one call
+each on one thread, alternating every 50 queries (which engine goes first alternates too), so that both
+are timed under the same machine conditions. Each graph is the one an engine built in this run's first
+round (both load either: the file format is the same). `ours / C++` is the median over 9 rounds of
+hnswlib's time over ours (above 1: ours faster), `range` its lowest and highest round; wall clock.
+The recalls are equal when both walk the graph alike.
+
+"""
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("results")
     p.add_argument("--jmh")
     p.add_argument("--docs")
     a = p.parse_args()
-    rows, metas = load(a.results)
-    if not rows:
+    rows, metas, paired = load(a.results)
+    if not rows and not paired:
         sys.exit("no results in " + a.results)
-    text = table(rows)
+    text = table(rows) if rows else ""
     startups = [m for m in metas if m["meta"] == "startup"]
     if startups:
         text += "\n\nStart-up, `-c 'import hnswlib'` (median of 3, wall): " + ", ".join(
@@ -287,6 +319,9 @@ def main():
     costs = per_distance(rows, jmh_scores(a.jmh) if jmh else {})
     if costs:
         print("\n" + costs)
+    pairs = paired_table(paired) if paired else ""
+    if pairs:
+        print("\n" + pairs)
     if a.docs:
         png = "benchmarks-recall-qps.png"
         plot(rows, os.path.join(a.docs, png))
@@ -304,6 +339,8 @@ def main():
                 out.write("\n## Distance kernels (JMH, one op = one vector)\n\n" + jmh + "\n")
             if costs:
                 out.write("\n## Time per distance evaluation, and the kernel's bound\n\n" + COSTS + costs + "\n")
+            if pairs:
+                out.write("\n## hnswlib's C++ and ours in one process, on the same graphs\n\n" + PAIRED + pairs + "\n")
             out.write("\n## Method\n\n" + NOTES)
         print(f"wrote {os.path.join(a.docs, 'benchmarks.md')} and {png}", file=sys.stderr)
 

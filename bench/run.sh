@@ -2,7 +2,7 @@
 # Benchmarks our engine against hnswlib on the same data in the same run and prints a table.
 #
 #   bench/run.sh [--quick] [--workloads W1,W2,...] [--engines cpp,pydeb,java,lucene,graalpy]
-#                [--build-threads N] [--rounds N] [--queries N] [--repeats N] [--jmh]
+#                [--build-threads N] [--rounds N] [--queries N] [--repeats N] [--jmh] [--paired]
 #                [--write-docs] [--docs-dir DIR]
 #
 #   --quick          W1 only, 500 queries, 3 ef values, 3 rounds: a few minutes
@@ -18,6 +18,9 @@
 #   --rounds N       run every engine N times, alternating, and report medians (load drifts; default 1;
 #                    graalpy runs in the first round only)
 #   --jmh            also run the JMH kernel benchmarks (bench/java/.../KernelBench, BaselineBench)
+#   --paired         also time hnswlib's C++ and our engine alternating in one process on the same graphs
+#                    (the one each built, saved by its first run; io.hnswj.bench.PairedBench): needs cpp
+#                    and java among the engines
 #   --write-docs     write docs/benchmarks.md and docs/benchmarks-recall-qps.png (or into --docs-dir)
 #
 # Data and ground truth: ${XDG_CACHE_HOME:-~/.cache}/hnswj/bench/<W>/. Everything built and measured
@@ -39,6 +42,7 @@ queries=0
 repeats=5
 quick=0
 jmh=0
+paired=0
 write_docs=0
 docs_dir="$root/docs"
 while [ $# -gt 0 ]; do
@@ -51,6 +55,7 @@ while [ $# -gt 0 ]; do
     --queries) queries="$2"; shift 2 ;;
     --repeats) repeats="$2"; shift 2 ;;
     --jmh) jmh=1; shift ;;
+    --paired) paired=1; shift ;;
     --write-docs) write_docs=1; shift ;;
     --docs-dir) docs_dir="$(readlink -f "$2")"; shift 2 ;;
     -h|--help) usage ;;
@@ -95,6 +100,19 @@ if has cpp; then
   if [ ! -x "$driver" ] || [ "$root/bench/cpp/hnswlib_driver.cpp" -nt "$driver" ]; then
     step "compiling the hnswlib C++ driver (g++ -O3 -march=native)"
     g++ -O3 -march=native -std=c++17 -pthread -o "$driver" "$root/bench/cpp/hnswlib_driver.cpp"
+  fi
+fi
+if [ "$paired" = 1 ]; then
+  if ! has cpp || ! has java; then
+    warn "--paired needs the cpp and java engines; not pairing"
+    paired=0
+  else
+    shim="$out/libhnswlib_shim.so"
+    if [ ! -f "$shim" ] || [ "$root/bench/cpp/hnswlib_shim.cpp" -nt "$shim" ]; then
+      step "compiling hnswlib's C++ as a shared library for --paired (g++ -O3 -march=native -shared)"
+      g++ -O3 -march=native -std=c++17 -shared -fPIC -o "$shim" "$root/bench/cpp/hnswlib_shim.cpp"
+    fi
+    mkdir -p "$out/graphs"
   fi
 fi
 
@@ -184,12 +202,13 @@ print(json.dumps({"meta": "startup", "engine": sys.argv[1], "seconds": statistic
 EOF
 }
 
-run_engine() {  # engine workload build-threads [ks efs]; appends JSON lines to $results
+run_engine() {  # engine workload build-threads [ks efs [file to save the index to]]; appends JSON lines to $results
   local e="$1" w="$2" bt="$3" data="$cache/$2" log="$out/logs/$1-$2.log"
   local run_ks="${4:-$ks}" run_efs="${5:-$efs}"
   local common=(--data "$data" --workload "$w" --space "$space" --m "$m" --efc "$efc"
     --build-threads "$bt" --ks "$run_ks" --efs "$run_efs" --queries "$queries" --repeats "$repeats"
     --batch-threads "1,2" --tmp "$out")
+  [ -n "${6:-}" ] && common+=(--save "$6")
   local cmd=()
   case "$e" in
     cpp) cmd=("$driver" "${common[@]}" --engine hnswlib-cpp-native) ;;
@@ -234,7 +253,12 @@ for w in ${workloads//,/ }; do
       first=1
       for bt in ${build_threads//,/ }; do
         if [ "$first" = 1 ]; then
-          run_engine "$e" "$w" "$bt"
+          save=""
+          if [ "$paired" = 1 ] && [ "$r" = 0 ] && { [ "$e" = cpp ] || [ "$e" = java ]; }; then
+            save="$out/graphs/$w-$e.bin"
+            rm -f "$save"
+          fi
+          run_engine "$e" "$w" "$bt" "$ks" "$efs" "$save"
         elif [ "$e" != graalpy ] && [ "$e" != pydeb ]; then
           # more build threads: the build and one ef are enough (the full sweep ran above)
           run_engine "$e" "$w" "$bt" 10 "$(middle_ef "$efs")"
@@ -243,6 +267,21 @@ for w in ${workloads//,/ }; do
       done
     done
   done
+  if [ "$paired" = 1 ]; then
+    graphs="$out/graphs/$w-cpp.bin,$out/graphs/$w-java.bin"
+    if [ -f "$out/graphs/$w-cpp.bin" ] && [ -f "$out/graphs/$w-java.bin" ]; then
+      step "$w: hnswlib's C++ and ours alternating on each one's graph (PairedBench)"
+      set +e
+      "$java" "${jvm_flags[@]}" -cp "$java_cp" io.hnswj.bench.PairedBench --data "$cache/$w" --workload "$w" \
+        --space "$space" --m "$m" --efc "$efc" --ks "$ks" --efs "$efs" --queries "$queries" \
+        --shim "$shim" --index "$graphs" 2>>"$out/logs/paired-$w.log" | tee "$out/last-run.out" \
+        | grep --line-buffered '^{' | cut -c1-150 >&2
+      set -e
+      grep '^{' "$out/last-run.out" >> "$results" || warn "PairedBench on $w failed (see $out/logs/paired-$w.log)"
+    else
+      warn "no saved graphs for $w: the cpp or java run failed; not pairing"
+    fi
+  fi
 done
 if [ "$graalpy_ok" = 1 ]; then
   step "start-up: bin/graalpy and /usr/bin/python3, import hnswlib (median of 3)"

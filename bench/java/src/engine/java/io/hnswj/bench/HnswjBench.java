@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * <ul>
  *   <li>Build: one {@link HnswIndex#addBatch} over all rows (labels 0..n-1) with {@code build-threads}
  *       threads, seed 100 as hnswlib's default; with {@code --index FILE}, {@link HnswIndex#load} of a
- *       saved index instead (for instance the C++ driver's {@code --save}: the same graph for both).
+ *       saved index instead (for instance the C++ driver's {@code --save}: the same graph for both);
+ *       {@code --save FILE} keeps the built index there (hnswlib's format), as the C++ driver's does.
  *   <li>Single query: {@link HnswIndex#search(float[], int)} per query on the calling thread.
  *   <li>Batch: one {@link HnswIndex#searchBatch} over all queries with T threads (the GraalPy bridge's
  *       path for {@code knn_query}).
@@ -66,6 +67,9 @@ public final class HnswjBench extends Driver {
       index.addBatch(MemorySegment.ofArray(flat), n, MemorySegment.ofArray(labels), threads, false);
     }
     buildNanos = System.nanoTime() - t0;
+    if (options.get("save") != null) {
+      index.save(Path.of(options.get("save")));
+    }
     long nativeBytes = NativeMemory.allocatedBytes() - native0;
     // the input arrays stay reachable until the heap is measured again: only the index's growth counts
     long heapBytes = Line.heapUsedAfterGc() - heap0;

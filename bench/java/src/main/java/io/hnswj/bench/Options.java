@@ -26,7 +26,7 @@ public final class Options {
     if (!values.containsKey("data")) {
       throw new IllegalArgumentException("usage: --data DIR --space l2|ip|cosine [--m 16] [--efc 200] "
           + "[--build-threads 1] [--ks 10] [--efs 10,20] [--queries N] [--repeats 3] [--batch-threads 1,2] "
-          + "[--warmups 2] [--engine NAME] [--workload NAME] [--tmp DIR] [--index FILE]");
+          + "[--warmups 2] [--engine NAME] [--workload NAME] [--tmp DIR] [--index FILE] [--save FILE]");
     }
   }
 
