@@ -59,6 +59,19 @@ class CorruptFileTest {
   }
 
   @Test
+  void readingStopsAtTheIndexsLastByte() throws IOException {
+    // a stream that goes on past the index (a pickle's further parts): the loader reads ahead through a
+    // buffer, but never into what follows
+    byte[] followed = java.util.Arrays.copyOf(valid, valid.length + 100_000);
+    java.util.Arrays.fill(followed, valid.length, followed.length, (byte) 0x5a);
+    var stream = new java.io.ByteArrayInputStream(followed);
+    try (HnswIndex index = HnswIndex.read(Channels.newChannel(stream), valid.length, Space.L2, DIM, 0, false)) {
+      assertEquals(300, index.size());
+    }
+    assertEquals(100_000, stream.available());
+  }
+
+  @Test
   void everyTruncationIsRejected() {
     for (int length = 0; length < valid.length; length += length < 200 ? 1 : 37) {
       byte[] truncated = java.util.Arrays.copyOf(valid, length);
