@@ -183,14 +183,23 @@ def graph_name(line):
 
 def paired_table(paired):
     """PairedBench's lines: single-query QPS of hnswlib's C++ and ours in one process, alternating chunk
-    by chunk on one thread, on the graph each built; the ratio is the median over rounds of hnswlib's
-    time over ours, with its range."""
-    lines = ["| workload | graph | k | ef | recall@k C++ / ours | QPS C++ | QPS ours | ours / C++ | range |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for p in sorted(paired, key=lambda p: (p["workload"], graph_name(p) != "hnswlib's", p["k"] != 10, p["k"], p["ef"])):
-        lines.append(f"| {p['workload']} | {graph_name(p)} | {p['k']} | {p['ef']} | "
-                     f"{p['recall_cpp']:.4f} / {p['recall_ours']:.4f} | {p['qps_single_cpp']:,.0f} | "
-                     f"{p['qps_single_ours']:,.0f} | {p['ratio']:.2f} | {p['ratio_min']:.2f}-{p['ratio_max']:.2f} |")
+    by chunk on one thread, on the graph each built. Each JVM's ratio is the median over its rounds of
+    hnswlib's time over ours; over several JVMs (run.sh --paired-runs), the median of theirs, with the
+    lowest and highest JVM's beside it."""
+    runs = {}
+    for p in paired:
+        runs.setdefault((p["workload"], graph_name(p), p["k"], p["ef"]), []).append(p)
+    lines = ["| workload | graph | k | ef | recall@k C++ / ours | QPS C++ | QPS ours | ours / C++ | JVMs | per JVM |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for (workload, graph, k, ef), group in sorted(runs.items(), key=lambda item: (
+            item[0][0], item[0][1] != "hnswlib's", item[0][2] != 10, item[0][2], item[0][3])):
+        ratios = sorted(p["ratio"] for p in group)
+        first = group[0]
+        lines.append(f"| {workload} | {graph} | {k} | {ef} | {first['recall_cpp']:.4f} / {first['recall_ours']:.4f} | "
+                     f"{statistics.median(p['qps_single_cpp'] for p in group):,.0f} | "
+                     f"{statistics.median(p['qps_single_ours'] for p in group):,.0f} | "
+                     f"{statistics.median(ratios):.2f} | {len(group)} | "
+                     f"{', '.join(f'{r:.2f}' for r in ratios)} |")
     return "\n".join(lines)
 
 
@@ -282,9 +291,11 @@ PAIRED = """\
 shared library) and our engine load the same saved index into one JVM and answer the queries one call
 each on one thread, alternating every 50 queries (which engine goes first alternates too), so that both
 are timed under the same machine conditions. Each graph is the one an engine built in this run's first
-round (both load either: the file format is the same). `ours / C++` is the median over 9 rounds of
-hnswlib's time over ours (above 1: ours faster), `range` its lowest and highest round; wall clock.
-The recalls are equal when both walk the graph alike.
+round (both load either: the file format is the same). A JVM's ratio is the median over 9 rounds of
+hnswlib's time over ours (above 1: ours faster), wall clock; `ours / C++` is the median over the JVMs
+(`run.sh --paired-runs`, default 3), `per JVM` lists each one's: our search speed can differ by 25-30%
+between two JVMs of the same jar on the same graph, for the JVM's whole life. The recalls are equal
+when both walk the graph alike.
 
 """
 

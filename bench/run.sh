@@ -21,6 +21,8 @@
 #   --paired         also time hnswlib's C++ and our engine alternating in one process on the same graphs
 #                    (the one each built, saved by its first run; io.hnswj.bench.PairedBench): needs cpp
 #                    and java among the engines
+#   --paired-runs N  JVMs for --paired, each timing everything anew (default 3): our search speed can
+#                    differ by 25-30% from one JVM to the next, so the report takes their median
 #   --write-docs     write docs/benchmarks.md and docs/benchmarks-recall-qps.png (or into --docs-dir)
 #
 # Data and ground truth: ${XDG_CACHE_HOME:-~/.cache}/hnswj/bench/<W>/. Everything built and measured
@@ -43,6 +45,7 @@ repeats=5
 quick=0
 jmh=0
 paired=0
+paired_runs=3
 write_docs=0
 docs_dir="$root/docs"
 while [ $# -gt 0 ]; do
@@ -56,6 +59,7 @@ while [ $# -gt 0 ]; do
     --repeats) repeats="$2"; shift 2 ;;
     --jmh) jmh=1; shift ;;
     --paired) paired=1; shift ;;
+    --paired-runs) paired_runs="$2"; shift 2 ;;
     --write-docs) write_docs=1; shift ;;
     --docs-dir) docs_dir="$(readlink -f "$2")"; shift 2 ;;
     -h|--help) usage ;;
@@ -270,14 +274,16 @@ for w in ${workloads//,/ }; do
   if [ "$paired" = 1 ]; then
     graphs="$out/graphs/$w-cpp.bin,$out/graphs/$w-java.bin"
     if [ -f "$out/graphs/$w-cpp.bin" ] && [ -f "$out/graphs/$w-java.bin" ]; then
-      step "$w: hnswlib's C++ and ours alternating on each one's graph (PairedBench)"
-      set +e
-      "$java" "${jvm_flags[@]}" -cp "$java_cp" io.hnswj.bench.PairedBench --data "$cache/$w" --workload "$w" \
-        --space "$space" --m "$m" --efc "$efc" --ks "$ks" --efs "$efs" --queries "$queries" \
-        --shim "$shim" --index "$graphs" 2>>"$out/logs/paired-$w.log" | tee "$out/last-run.out" \
-        | grep --line-buffered '^{' | cut -c1-150 >&2
-      set -e
-      grep '^{' "$out/last-run.out" >> "$results" || warn "PairedBench on $w failed (see $out/logs/paired-$w.log)"
+      for ((p = 0; p < paired_runs; p++)); do
+        step "$w: hnswlib's C++ and ours alternating on each one's graph (PairedBench, JVM $((p + 1)) of $paired_runs)"
+        set +e
+        "$java" "${jvm_flags[@]}" -cp "$java_cp" io.hnswj.bench.PairedBench --data "$cache/$w" --workload "$w" \
+          --space "$space" --m "$m" --efc "$efc" --ks "$ks" --efs "$efs" --queries "$queries" \
+          --shim "$shim" --index "$graphs" 2>>"$out/logs/paired-$w.log" | tee "$out/last-run.out" \
+          | grep --line-buffered '^{' | cut -c1-150 >&2
+        set -e
+        grep '^{' "$out/last-run.out" >> "$results" || warn "PairedBench on $w failed (see $out/logs/paired-$w.log)"
+      done
     else
       warn "no saved graphs for $w: the cpp or java run failed; not pairing"
     fi
