@@ -1,6 +1,8 @@
 package io.hnswj;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+// called directly, never through a helper: it is @ForceInline, a helper of ours is not (see below)
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -9,9 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fast kernel: the widest float species the CPU has, two fused multiply-add accumulators per vector
- * (even and odd steps), one more step into the first if it fits; their lanes summed as a tree, plus the
- * tail (a 128-bit step if four floats are left, then scalar) summed on its own. Results differ from
- * hnswlib's in the last bits only.
+ * (even and odd steps; with an odd number of whole steps, the first step's products start the even
+ * one), their lanes summed as a tree, plus the rest summed on its own: a 128-bit head step when four
+ * floats or more would be left over (as GloVe's 100 dimensions leave four), then the last floats
+ * scalar. Results differ from hnswlib's in the last bits only.
  *
  * <p>The batch methods stream four vectors at once against one load of the query (a batch's last two
  * or three: two at once, then one): four independent streams keep the memory system busy where a
@@ -23,6 +26,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each vector is first sliced to exactly its bytes and walked with a {@code long} byte index: C2
  * then hoists the segment bounds checks out of the loop.
  *
+ * <p>Every vector operation comes before or inside the loop, none after it: C2 inlines a large method's
+ * calls in order until its node budget runs out, and a vector operation left as a call boxes its vector
+ * (so does a slice passed to such a call). With the odd step and the 128-bit step after the loop, the
+ * batch methods allocated 30 bytes per distance at 100 or 104 dimensions and took twice as long as at
+ * 96 (KernelBench's l2Batch/dotBatch).
+ *
  * <p>Loading this class needs the {@code jdk.incubator.vector} module; {@link Kernels} falls back
  * when it is missing.
  */
@@ -32,16 +41,19 @@ final class PanamaKernel implements DistanceKernel {
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final int LANES = SPECIES.length();
   private static final VectorSpecies<Float> QUARTER = FloatVector.SPECIES_128;
-  private static final long QUARTER_STEP = QUARTER.vectorByteSize();
+  /** Where the batch methods keep their heads' products in the lane buffer: after four vectors' lanes. */
+  private static final int HEADS = 4 * LANES;
 
   static final PanamaKernel INSTANCE = new PanamaKernel();
 
   /**
-   * Per thread, where the batch methods store their four accumulators' lanes. Allocated per call, this
-   * array was three quarters of all allocation during a build (the quads are not inlined, so it
-   * escapes): hundreds of MB/s streamed through the caches the graph needs, more so with two threads.
+   * Per thread, where the batch methods store their four accumulators' lanes and their heads' products.
+   * Allocated per call, this array was three quarters of all allocation during a build (the quads are
+   * not inlined, so it escapes): hundreds of MB/s streamed through the caches the graph needs, more so
+   * with two threads.
    */
-  private static final ThreadLocal<float[]> LANE_BUFFER = ThreadLocal.withInitial(() -> new float[4 * LANES]);
+  private static final ThreadLocal<float[]> LANE_BUFFER =
+      ThreadLocal.withInitial(() -> new float[HEADS + 16]);
 
   private PanamaKernel() {}
 
@@ -60,21 +72,40 @@ final class PanamaKernel implements DistanceKernel {
     long bytes = 4L * dim;
     MemorySegment x = a.asSlice(aOffset, bytes);
     MemorySegment y = b.asSlice(bOffset, bytes);
+    float rest = 0f;
+    long i = headBytes(bytes);
+    if (i != 0) {
+      FloatVector d = fromMemorySegment(QUARTER, x, 0, LE).sub(fromMemorySegment(QUARTER, y, 0, LE));
+      FloatVector h = d.mul(d);
+      rest = (h.lane(0) + h.lane(2)) + (h.lane(1) + h.lane(3));
+    }
     FloatVector even = FloatVector.zero(SPECIES);
-    FloatVector odd = FloatVector.zero(SPECIES);
-    long i = 0;
-    for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
-      FloatVector d0 = load(x, i).sub(load(y, i));
-      FloatVector d1 = load(x, i + STEP).sub(load(y, i + STEP));
+    FloatVector odd = even;
+    if (oddSteps(bytes)) {
+      FloatVector d = fromMemorySegment(SPECIES, x, i, LE).sub(fromMemorySegment(SPECIES, y, i, LE));
+      even = d.mul(d);
+      i += STEP;
+    }
+    for (long end = wholeStepsEnd(bytes); i < end; i += 2 * STEP) {
+      FloatVector d0 = fromMemorySegment(SPECIES, x, i, LE).sub(fromMemorySegment(SPECIES, y, i, LE));
+      FloatVector d1 =
+          fromMemorySegment(SPECIES, x, i + STEP, LE).sub(fromMemorySegment(SPECIES, y, i + STEP, LE));
       even = d0.fma(d0, even);
       odd = d1.fma(d1, odd);
     }
-    if (i + STEP <= bytes) {
-      FloatVector d = load(x, i).sub(load(y, i));
-      even = d.fma(d, even);
-      i += STEP;
+    // the lane tree spelled out here with the JDK's lane(), always inlined: a helper of ours taking the
+    // vector, refused by C2 in a large caller past its node budget, would box it
+    FloatVector sum = even.add(odd);
+    float lanes;
+    if (LANES == 8) {
+      lanes = ((sum.lane(0) + sum.lane(4)) + (sum.lane(2) + sum.lane(6)))
+          + ((sum.lane(1) + sum.lane(5)) + (sum.lane(3) + sum.lane(7)));
+    } else {
+      float[] buffer = LANE_BUFFER.get();
+      sum.intoArray(buffer, 0);
+      lanes = sumLanes(buffer, 0);
     }
-    return sumLanes(even.add(odd)) + squareTail(x, y, i, bytes);
+    return lanes + squareTail(a, aOffset, b, bOffset, i, bytes, rest);
   }
 
   @Override
@@ -82,18 +113,35 @@ final class PanamaKernel implements DistanceKernel {
     long bytes = 4L * dim;
     MemorySegment x = a.asSlice(aOffset, bytes);
     MemorySegment y = b.asSlice(bOffset, bytes);
-    FloatVector even = FloatVector.zero(SPECIES);
-    FloatVector odd = FloatVector.zero(SPECIES);
-    long i = 0;
-    for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
-      even = load(x, i).fma(load(y, i), even);
-      odd = load(x, i + STEP).fma(load(y, i + STEP), odd);
+    float rest = 0f;
+    long i = headBytes(bytes);
+    if (i != 0) {
+      FloatVector h = fromMemorySegment(QUARTER, x, 0, LE).mul(fromMemorySegment(QUARTER, y, 0, LE));
+      rest = (h.lane(0) + h.lane(2)) + (h.lane(1) + h.lane(3));
     }
-    if (i + STEP <= bytes) {
-      even = load(x, i).fma(load(y, i), even);
+    FloatVector even = FloatVector.zero(SPECIES);
+    FloatVector odd = even;
+    if (oddSteps(bytes)) {
+      even = fromMemorySegment(SPECIES, x, i, LE).mul(fromMemorySegment(SPECIES, y, i, LE));
       i += STEP;
     }
-    return sumLanes(even.add(odd)) + dotTail(x, y, i, bytes);
+    for (long end = wholeStepsEnd(bytes); i < end; i += 2 * STEP) {
+      even = fromMemorySegment(SPECIES, x, i, LE).fma(fromMemorySegment(SPECIES, y, i, LE), even);
+      odd = fromMemorySegment(SPECIES, x, i + STEP, LE).fma(fromMemorySegment(SPECIES, y, i + STEP, LE), odd);
+    }
+    // the lane tree spelled out here with the JDK's lane(), always inlined: a helper of ours taking the
+    // vector, refused by C2 in a large caller past its node budget, would box it
+    FloatVector sum = even.add(odd);
+    float lanes;
+    if (LANES == 8) {
+      lanes = ((sum.lane(0) + sum.lane(4)) + (sum.lane(2) + sum.lane(6)))
+          + ((sum.lane(1) + sum.lane(5)) + (sum.lane(3) + sum.lane(7)));
+    } else {
+      float[] buffer = LANE_BUFFER.get();
+      sum.intoArray(buffer, 0);
+      lanes = sumLanes(buffer, 0);
+    }
+    return lanes + dotTail(a, aOffset, b, bOffset, i, bytes, rest);
   }
 
   @Override
@@ -115,7 +163,9 @@ final class PanamaKernel implements DistanceKernel {
   }
 
   // A method of its own, too big to be inlined into callers: C2 then compiles it with its whole
-  // inlining budget, so every vector load is intrinsified (a load left as a call boxes its vector).
+  // inlining budget. That budget still runs out before the end of the method: a vector operation of
+  // ours left as a call there would box its vector, so the loads are the JDK's own (@ForceInline, which
+  // C2 inlines later rather than refuse) and what follows the loop takes no vector and no slice.
   private static void squareQuad(MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int n,
       long bytes, float[] out, float[] lanes) {
     MemorySegment x = a.asSlice(aOffset, bytes);
@@ -123,57 +173,65 @@ final class PanamaKernel implements DistanceKernel {
     MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
     MemorySegment y2 = base.asSlice(offsets[n + 2], bytes);
     MemorySegment y3 = base.asSlice(offsets[n + 3], bytes);
-    FloatVector even0 = FloatVector.zero(SPECIES);
-    FloatVector odd0 = even0;
-    FloatVector even1 = even0;
-    FloatVector odd1 = even0;
-    FloatVector even2 = even0;
-    FloatVector odd2 = even0;
-    FloatVector even3 = even0;
-    FloatVector odd3 = even0;
-    long i = 0;
-    for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
-      FloatVector q0 = load(x, i);
-      FloatVector q1 = load(x, i + STEP);
-      FloatVector d = q0.sub(load(y0, i));
-      even0 = d.fma(d, even0);
-      d = q1.sub(load(y0, i + STEP));
-      odd0 = d.fma(d, odd0);
-      d = q0.sub(load(y1, i));
-      even1 = d.fma(d, even1);
-      d = q1.sub(load(y1, i + STEP));
-      odd1 = d.fma(d, odd1);
-      d = q0.sub(load(y2, i));
-      even2 = d.fma(d, even2);
-      d = q1.sub(load(y2, i + STEP));
-      odd2 = d.fma(d, odd2);
-      d = q0.sub(load(y3, i));
-      even3 = d.fma(d, even3);
-      d = q1.sub(load(y3, i + STEP));
-      odd3 = d.fma(d, odd3);
+    long i = headBytes(bytes);
+    if (i != 0) {
+      FloatVector q = fromMemorySegment(QUARTER, x, 0, LE);
+      FloatVector d0 = q.sub(fromMemorySegment(QUARTER, y0, 0, LE));
+      d0.mul(d0).intoArray(lanes, HEADS + 0);
+      FloatVector d1 = q.sub(fromMemorySegment(QUARTER, y1, 0, LE));
+      d1.mul(d1).intoArray(lanes, HEADS + 4);
+      FloatVector d2 = q.sub(fromMemorySegment(QUARTER, y2, 0, LE));
+      d2.mul(d2).intoArray(lanes, HEADS + 8);
+      FloatVector d3 = q.sub(fromMemorySegment(QUARTER, y3, 0, LE));
+      d3.mul(d3).intoArray(lanes, HEADS + 12);
     }
-    if (i + STEP <= bytes) {
-      FloatVector q = load(x, i);
-      FloatVector d = q.sub(load(y0, i));
-      even0 = d.fma(d, even0);
-      d = q.sub(load(y1, i));
-      even1 = d.fma(d, even1);
-      d = q.sub(load(y2, i));
-      even2 = d.fma(d, even2);
-      d = q.sub(load(y3, i));
-      even3 = d.fma(d, even3);
+    FloatVector zero = FloatVector.zero(SPECIES);
+    FloatVector even0 = zero;
+    FloatVector odd0 = zero;
+    FloatVector even1 = zero;
+    FloatVector odd1 = zero;
+    FloatVector even2 = zero;
+    FloatVector odd2 = zero;
+    FloatVector even3 = zero;
+    FloatVector odd3 = zero;
+    if (oddSteps(bytes)) {
+      FloatVector q = fromMemorySegment(SPECIES, x, i, LE);
+      FloatVector d0 = q.sub(fromMemorySegment(SPECIES, y0, i, LE));
+      even0 = d0.mul(d0);
+      FloatVector d1 = q.sub(fromMemorySegment(SPECIES, y1, i, LE));
+      even1 = d1.mul(d1);
+      FloatVector d2 = q.sub(fromMemorySegment(SPECIES, y2, i, LE));
+      even2 = d2.mul(d2);
+      FloatVector d3 = q.sub(fromMemorySegment(SPECIES, y3, i, LE));
+      even3 = d3.mul(d3);
       i += STEP;
     }
-    // lanes through an array, then summed as sumLanes sums them: few C2 nodes for this large method
-    // (a vector passed to a method C2 did not inline is boxed)
+    for (long end = wholeStepsEnd(bytes); i < end; i += 2 * STEP) {
+      FloatVector q0 = fromMemorySegment(SPECIES, x, i, LE);
+      FloatVector q1 = fromMemorySegment(SPECIES, x, i + STEP, LE);
+      FloatVector d;
+      d = q0.sub(fromMemorySegment(SPECIES, y0, i, LE));
+      even0 = d.fma(d, even0);
+      d = q1.sub(fromMemorySegment(SPECIES, y0, i + STEP, LE));
+      odd0 = d.fma(d, odd0);
+      d = q0.sub(fromMemorySegment(SPECIES, y1, i, LE));
+      even1 = d.fma(d, even1);
+      d = q1.sub(fromMemorySegment(SPECIES, y1, i + STEP, LE));
+      odd1 = d.fma(d, odd1);
+      d = q0.sub(fromMemorySegment(SPECIES, y2, i, LE));
+      even2 = d.fma(d, even2);
+      d = q1.sub(fromMemorySegment(SPECIES, y2, i + STEP, LE));
+      odd2 = d.fma(d, odd2);
+      d = q0.sub(fromMemorySegment(SPECIES, y3, i, LE));
+      even3 = d.fma(d, even3);
+      d = q1.sub(fromMemorySegment(SPECIES, y3, i + STEP, LE));
+      odd3 = d.fma(d, odd3);
+    }
     even0.add(odd0).intoArray(lanes, 0);
     even1.add(odd1).intoArray(lanes, LANES);
     even2.add(odd2).intoArray(lanes, 2 * LANES);
     even3.add(odd3).intoArray(lanes, 3 * LANES);
-    out[n] = sumLanes(lanes, 0) + squareTail(x, y0, i, bytes);
-    out[n + 1] = sumLanes(lanes, LANES) + squareTail(x, y1, i, bytes);
-    out[n + 2] = sumLanes(lanes, 2 * LANES) + squareTail(x, y2, i, bytes);
-    out[n + 3] = sumLanes(lanes, 3 * LANES) + squareTail(x, y3, i, bytes);
+    finishSquares(lanes, a, aOffset, base, offsets, n, 4, i, bytes, out);
   }
 
   /** {@link #squareQuad} for two vectors: the leftovers of a batch, two streams instead of one. */
@@ -182,35 +240,43 @@ final class PanamaKernel implements DistanceKernel {
     MemorySegment x = a.asSlice(aOffset, bytes);
     MemorySegment y0 = base.asSlice(offsets[n], bytes);
     MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
-    FloatVector even0 = FloatVector.zero(SPECIES);
-    FloatVector odd0 = even0;
-    FloatVector even1 = even0;
-    FloatVector odd1 = even0;
-    long i = 0;
-    for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
-      FloatVector q0 = load(x, i);
-      FloatVector q1 = load(x, i + STEP);
-      FloatVector d = q0.sub(load(y0, i));
-      even0 = d.fma(d, even0);
-      d = q1.sub(load(y0, i + STEP));
-      odd0 = d.fma(d, odd0);
-      d = q0.sub(load(y1, i));
-      even1 = d.fma(d, even1);
-      d = q1.sub(load(y1, i + STEP));
-      odd1 = d.fma(d, odd1);
+    long i = headBytes(bytes);
+    if (i != 0) {
+      FloatVector q = fromMemorySegment(QUARTER, x, 0, LE);
+      FloatVector d0 = q.sub(fromMemorySegment(QUARTER, y0, 0, LE));
+      d0.mul(d0).intoArray(lanes, HEADS + 0);
+      FloatVector d1 = q.sub(fromMemorySegment(QUARTER, y1, 0, LE));
+      d1.mul(d1).intoArray(lanes, HEADS + 4);
     }
-    if (i + STEP <= bytes) {
-      FloatVector q = load(x, i);
-      FloatVector d = q.sub(load(y0, i));
-      even0 = d.fma(d, even0);
-      d = q.sub(load(y1, i));
-      even1 = d.fma(d, even1);
+    FloatVector zero = FloatVector.zero(SPECIES);
+    FloatVector even0 = zero;
+    FloatVector odd0 = zero;
+    FloatVector even1 = zero;
+    FloatVector odd1 = zero;
+    if (oddSteps(bytes)) {
+      FloatVector q = fromMemorySegment(SPECIES, x, i, LE);
+      FloatVector d0 = q.sub(fromMemorySegment(SPECIES, y0, i, LE));
+      even0 = d0.mul(d0);
+      FloatVector d1 = q.sub(fromMemorySegment(SPECIES, y1, i, LE));
+      even1 = d1.mul(d1);
       i += STEP;
+    }
+    for (long end = wholeStepsEnd(bytes); i < end; i += 2 * STEP) {
+      FloatVector q0 = fromMemorySegment(SPECIES, x, i, LE);
+      FloatVector q1 = fromMemorySegment(SPECIES, x, i + STEP, LE);
+      FloatVector d;
+      d = q0.sub(fromMemorySegment(SPECIES, y0, i, LE));
+      even0 = d.fma(d, even0);
+      d = q1.sub(fromMemorySegment(SPECIES, y0, i + STEP, LE));
+      odd0 = d.fma(d, odd0);
+      d = q0.sub(fromMemorySegment(SPECIES, y1, i, LE));
+      even1 = d.fma(d, even1);
+      d = q1.sub(fromMemorySegment(SPECIES, y1, i + STEP, LE));
+      odd1 = d.fma(d, odd1);
     }
     even0.add(odd0).intoArray(lanes, 0);
     even1.add(odd1).intoArray(lanes, LANES);
-    out[n] = sumLanes(lanes, 0) + squareTail(x, y0, i, bytes);
-    out[n + 1] = sumLanes(lanes, LANES) + squareTail(x, y1, i, bytes);
+    finishSquares(lanes, a, aOffset, base, offsets, n, 2, i, bytes, out);
   }
 
   @Override
@@ -238,45 +304,48 @@ final class PanamaKernel implements DistanceKernel {
     MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
     MemorySegment y2 = base.asSlice(offsets[n + 2], bytes);
     MemorySegment y3 = base.asSlice(offsets[n + 3], bytes);
-    FloatVector even0 = FloatVector.zero(SPECIES);
-    FloatVector odd0 = even0;
-    FloatVector even1 = even0;
-    FloatVector odd1 = even0;
-    FloatVector even2 = even0;
-    FloatVector odd2 = even0;
-    FloatVector even3 = even0;
-    FloatVector odd3 = even0;
-    long i = 0;
-    for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
-      FloatVector q0 = load(x, i);
-      FloatVector q1 = load(x, i + STEP);
-      even0 = q0.fma(load(y0, i), even0);
-      odd0 = q1.fma(load(y0, i + STEP), odd0);
-      even1 = q0.fma(load(y1, i), even1);
-      odd1 = q1.fma(load(y1, i + STEP), odd1);
-      even2 = q0.fma(load(y2, i), even2);
-      odd2 = q1.fma(load(y2, i + STEP), odd2);
-      even3 = q0.fma(load(y3, i), even3);
-      odd3 = q1.fma(load(y3, i + STEP), odd3);
+    long i = headBytes(bytes);
+    if (i != 0) {
+      FloatVector q = fromMemorySegment(QUARTER, x, 0, LE);
+      q.mul(fromMemorySegment(QUARTER, y0, 0, LE)).intoArray(lanes, HEADS + 0);
+      q.mul(fromMemorySegment(QUARTER, y1, 0, LE)).intoArray(lanes, HEADS + 4);
+      q.mul(fromMemorySegment(QUARTER, y2, 0, LE)).intoArray(lanes, HEADS + 8);
+      q.mul(fromMemorySegment(QUARTER, y3, 0, LE)).intoArray(lanes, HEADS + 12);
     }
-    if (i + STEP <= bytes) {
-      FloatVector q = load(x, i);
-      even0 = q.fma(load(y0, i), even0);
-      even1 = q.fma(load(y1, i), even1);
-      even2 = q.fma(load(y2, i), even2);
-      even3 = q.fma(load(y3, i), even3);
+    FloatVector zero = FloatVector.zero(SPECIES);
+    FloatVector even0 = zero;
+    FloatVector odd0 = zero;
+    FloatVector even1 = zero;
+    FloatVector odd1 = zero;
+    FloatVector even2 = zero;
+    FloatVector odd2 = zero;
+    FloatVector even3 = zero;
+    FloatVector odd3 = zero;
+    if (oddSteps(bytes)) {
+      FloatVector q = fromMemorySegment(SPECIES, x, i, LE);
+      even0 = q.mul(fromMemorySegment(SPECIES, y0, i, LE));
+      even1 = q.mul(fromMemorySegment(SPECIES, y1, i, LE));
+      even2 = q.mul(fromMemorySegment(SPECIES, y2, i, LE));
+      even3 = q.mul(fromMemorySegment(SPECIES, y3, i, LE));
       i += STEP;
     }
-    // lanes through an array, then summed as sumLanes sums them: few C2 nodes for this large method
-    // (a vector passed to a method C2 did not inline is boxed)
+    for (long end = wholeStepsEnd(bytes); i < end; i += 2 * STEP) {
+      FloatVector q0 = fromMemorySegment(SPECIES, x, i, LE);
+      FloatVector q1 = fromMemorySegment(SPECIES, x, i + STEP, LE);
+      even0 = q0.fma(fromMemorySegment(SPECIES, y0, i, LE), even0);
+      odd0 = q1.fma(fromMemorySegment(SPECIES, y0, i + STEP, LE), odd0);
+      even1 = q0.fma(fromMemorySegment(SPECIES, y1, i, LE), even1);
+      odd1 = q1.fma(fromMemorySegment(SPECIES, y1, i + STEP, LE), odd1);
+      even2 = q0.fma(fromMemorySegment(SPECIES, y2, i, LE), even2);
+      odd2 = q1.fma(fromMemorySegment(SPECIES, y2, i + STEP, LE), odd2);
+      even3 = q0.fma(fromMemorySegment(SPECIES, y3, i, LE), even3);
+      odd3 = q1.fma(fromMemorySegment(SPECIES, y3, i + STEP, LE), odd3);
+    }
     even0.add(odd0).intoArray(lanes, 0);
     even1.add(odd1).intoArray(lanes, LANES);
     even2.add(odd2).intoArray(lanes, 2 * LANES);
     even3.add(odd3).intoArray(lanes, 3 * LANES);
-    out[n] = sumLanes(lanes, 0) + dotTail(x, y0, i, bytes);
-    out[n + 1] = sumLanes(lanes, LANES) + dotTail(x, y1, i, bytes);
-    out[n + 2] = sumLanes(lanes, 2 * LANES) + dotTail(x, y2, i, bytes);
-    out[n + 3] = sumLanes(lanes, 3 * LANES) + dotTail(x, y3, i, bytes);
+    finishDots(lanes, a, aOffset, base, offsets, n, 4, i, bytes, out);
   }
 
   /** {@link #dotQuad} for two vectors, as {@link #squarePair}. */
@@ -285,53 +354,66 @@ final class PanamaKernel implements DistanceKernel {
     MemorySegment x = a.asSlice(aOffset, bytes);
     MemorySegment y0 = base.asSlice(offsets[n], bytes);
     MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
-    FloatVector even0 = FloatVector.zero(SPECIES);
-    FloatVector odd0 = even0;
-    FloatVector even1 = even0;
-    FloatVector odd1 = even0;
-    long i = 0;
-    for (long pairs = pairBound(bytes); i < pairs; i += 2 * STEP) {
-      FloatVector q0 = load(x, i);
-      FloatVector q1 = load(x, i + STEP);
-      even0 = q0.fma(load(y0, i), even0);
-      odd0 = q1.fma(load(y0, i + STEP), odd0);
-      even1 = q0.fma(load(y1, i), even1);
-      odd1 = q1.fma(load(y1, i + STEP), odd1);
+    long i = headBytes(bytes);
+    if (i != 0) {
+      FloatVector q = fromMemorySegment(QUARTER, x, 0, LE);
+      q.mul(fromMemorySegment(QUARTER, y0, 0, LE)).intoArray(lanes, HEADS + 0);
+      q.mul(fromMemorySegment(QUARTER, y1, 0, LE)).intoArray(lanes, HEADS + 4);
     }
-    if (i + STEP <= bytes) {
-      FloatVector q = load(x, i);
-      even0 = q.fma(load(y0, i), even0);
-      even1 = q.fma(load(y1, i), even1);
+    FloatVector zero = FloatVector.zero(SPECIES);
+    FloatVector even0 = zero;
+    FloatVector odd0 = zero;
+    FloatVector even1 = zero;
+    FloatVector odd1 = zero;
+    if (oddSteps(bytes)) {
+      FloatVector q = fromMemorySegment(SPECIES, x, i, LE);
+      even0 = q.mul(fromMemorySegment(SPECIES, y0, i, LE));
+      even1 = q.mul(fromMemorySegment(SPECIES, y1, i, LE));
       i += STEP;
+    }
+    for (long end = wholeStepsEnd(bytes); i < end; i += 2 * STEP) {
+      FloatVector q0 = fromMemorySegment(SPECIES, x, i, LE);
+      FloatVector q1 = fromMemorySegment(SPECIES, x, i + STEP, LE);
+      even0 = q0.fma(fromMemorySegment(SPECIES, y0, i, LE), even0);
+      odd0 = q1.fma(fromMemorySegment(SPECIES, y0, i + STEP, LE), odd0);
+      even1 = q0.fma(fromMemorySegment(SPECIES, y1, i, LE), even1);
+      odd1 = q1.fma(fromMemorySegment(SPECIES, y1, i + STEP, LE), odd1);
     }
     even0.add(odd0).intoArray(lanes, 0);
     even1.add(odd1).intoArray(lanes, LANES);
-    out[n] = sumLanes(lanes, 0) + dotTail(x, y0, i, bytes);
-    out[n + 1] = sumLanes(lanes, LANES) + dotTail(x, y1, i, bytes);
+    finishDots(lanes, a, aOffset, base, offsets, n, 2, i, bytes, out);
   }
 
   /**
-   * The sum of the lanes as a halving tree: lane i plus lane i + LANES/2, and so on down to one. The
-   * order is fixed ({@code reduceLanes(ADD)} leaves it open, and C2's intrinsic and the interpreter do
-   * differ in the last bit: a distance would then depend on whether its caller is compiled yet), and
-   * the tree's depth is log2(LANES) additions where first-to-last was LANES - 1 in a row.
+   * The batch methods' end, one call for their two or four vectors rather than a call each for the
+   * lanes' sum and the tail, which C2 does not inline there: {@code out[n + j]} is the lanes at
+   * {@code j * LANES} summed as {@link #sumLanes}, plus vector j's head (if any) and tail
+   * from {@code from}, as in {@link #squareDistance}.
    */
-  private static float sumLanes(FloatVector v) {
-    return switch (LANES) {
-      case 4 -> sumQuarter(v);
-      case 8 -> ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6)))
-          + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)));
-      default -> {
-        // wider species (AVX-512: 16 lanes) through the thread's lane buffer: toArray would allocate
-        // at every distance
-        float[] lanes = LANE_BUFFER.get();
-        v.intoArray(lanes, 0);
-        yield halvingSum(lanes, 0, LANES);
-      }
-    };
+  private static void finishSquares(float[] lanes, MemorySegment a, long aOffset, MemorySegment base,
+      long[] offsets, int n, int count, long from, long bytes, float[] out) {
+    for (int j = 0; j < count; j++) {
+      out[n + j] = sumLanes(lanes, j * LANES) + squareTail(a, aOffset, base, offsets[n + j], from, bytes,
+          headSum(lanes, bytes, HEADS + 4 * j));
+    }
   }
 
-  /** {@link #sumLanes(FloatVector)} of a vector stored at {@code lanes[from..from + LANES)}. */
+  /** {@link #finishSquares} for dot products. */
+  private static void finishDots(float[] lanes, MemorySegment a, long aOffset, MemorySegment base,
+      long[] offsets, int n, int count, long from, long bytes, float[] out) {
+    for (int j = 0; j < count; j++) {
+      out[n + j] = sumLanes(lanes, j * LANES) + dotTail(a, aOffset, base, offsets[n + j], from, bytes,
+          headSum(lanes, bytes, HEADS + 4 * j));
+    }
+  }
+
+  /**
+   * The sum of the lanes of a vector stored at {@code lanes[from..from + LANES)}, as a halving tree: lane
+   * i plus lane i + LANES/2, and so on down to one. The order is fixed ({@code reduceLanes(ADD)} leaves
+   * it open, and C2's intrinsic and the interpreter do differ in the last bit: a distance would then
+   * depend on whether its caller is compiled yet), and the tree's depth is log2(LANES) additions where
+   * first-to-last was LANES - 1 in a row.
+   */
   private static float sumLanes(float[] l, int f) {
     return switch (LANES) {
       case 4 -> (l[f] + l[f + 2]) + (l[f + 1] + l[f + 3]);
@@ -350,50 +432,47 @@ final class PanamaKernel implements DistanceKernel {
     return lanes[from];
   }
 
-  /** The end of the part walked two vector steps at a time. */
-  private static long pairBound(long bytes) {
-    return bytes - bytes % (2 * STEP);
+  /**
+   * 16 (a 128-bit step at the start) when the whole steps would leave four floats or more, else 0. Not
+   * where one species step is 128 bits: the leftover is then less than four floats.
+   */
+  private static long headBytes(long bytes) {
+    return LANES > 4 && bytes % STEP >= 16 ? 16 : 0;
   }
 
-  // The tail's own sum, added to the lanes' at the end: the two chains of additions run side by side.
-  // Four floats or more left (as after 96 of GloVe's 100 dimensions) take one 128-bit step first.
-  private static float squareTail(MemorySegment x, MemorySegment y, long from, long bytes) {
-    float sum = 0;
-    long i = from;
-    if (LANES > 4 && i + QUARTER_STEP <= bytes) {
-      FloatVector d = quarter(x, i).sub(quarter(y, i));
-      sum = sumQuarter(d.mul(d));
-      i += QUARTER_STEP;
-    }
-    for (; i < bytes; i += 4) {
-      float t = x.get(JAVA_FLOAT_UNALIGNED, i) - y.get(JAVA_FLOAT_UNALIGNED, i);
+  /** The head's products stored at {@code lanes[at..at + 4)} summed as a tree, or 0 without a head. */
+  private static float headSum(float[] lanes, long bytes, int at) {
+    return headBytes(bytes) == 0 ? 0f : (lanes[at] + lanes[at + 2]) + (lanes[at + 1] + lanes[at + 3]);
+  }
+
+  /** Whether the whole steps after the head are odd in number: the first one then starts the even sum. */
+  private static boolean oddSteps(long bytes) {
+    return ((bytes - headBytes(bytes)) / STEP & 1) != 0;
+  }
+
+  /** The end of the whole steps after the head: the tail after it is summed scalar. */
+  private static long wholeStepsEnd(long bytes) {
+    return bytes - (bytes - headBytes(bytes)) % STEP;
+  }
+
+  // The rest's own sum, added to the lanes' at the end (the two chains of additions run side by side):
+  // the head's sum, then the last floats (fewer than four; up to eleven on 512-bit vectors), scalar.
+  private static float squareTail(
+      MemorySegment a, long aOffset, MemorySegment b, long bOffset, long from, long bytes, float head) {
+    float sum = head;
+    for (long i = from; i < bytes; i += 4) {
+      float t = a.get(JAVA_FLOAT_UNALIGNED, aOffset + i) - b.get(JAVA_FLOAT_UNALIGNED, bOffset + i);
       sum = Math.fma(t, t, sum);
     }
     return sum;
   }
 
-  private static float dotTail(MemorySegment x, MemorySegment y, long from, long bytes) {
-    float sum = 0;
-    long i = from;
-    if (LANES > 4 && i + QUARTER_STEP <= bytes) {
-      sum = sumQuarter(quarter(x, i).mul(quarter(y, i)));
-      i += QUARTER_STEP;
-    }
-    for (; i < bytes; i += 4) {
-      sum = Math.fma(x.get(JAVA_FLOAT_UNALIGNED, i), y.get(JAVA_FLOAT_UNALIGNED, i), sum);
+  private static float dotTail(
+      MemorySegment a, long aOffset, MemorySegment b, long bOffset, long from, long bytes, float head) {
+    float sum = head;
+    for (long i = from; i < bytes; i += 4) {
+      sum = Math.fma(a.get(JAVA_FLOAT_UNALIGNED, aOffset + i), b.get(JAVA_FLOAT_UNALIGNED, bOffset + i), sum);
     }
     return sum;
-  }
-
-  private static FloatVector quarter(MemorySegment segment, long offset) {
-    return FloatVector.fromMemorySegment(QUARTER, segment, offset, LE);
-  }
-
-  private static float sumQuarter(FloatVector v) {
-    return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
-  }
-
-  private static FloatVector load(MemorySegment segment, long offset) {
-    return FloatVector.fromMemorySegment(SPECIES, segment, offset, LE);
   }
 }

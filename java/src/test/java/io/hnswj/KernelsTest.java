@@ -87,8 +87,10 @@ class KernelsTest {
     int dim = 37;
     int count = 9;
     long stride = 4L * dim;
-    MemorySegment base = MemorySegment.ofArray(new float[dim * count]);
-    MemorySegment query = MemorySegment.ofArray(new float[dim]);
+    // off-heap, as the graph's vectors: a heap segment here would also change the kernel's type profile
+    // for compiledBatchDistancesAllocateNothing, which runs in the same JVM
+    MemorySegment base = Arena.ofAuto().allocate(4L * dim * count);
+    MemorySegment query = Arena.ofAuto().allocate(4L * dim);
     for (long i = 0; i < base.byteSize() / 4; i++) {
       base.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextGaussian());
     }
@@ -113,6 +115,43 @@ class KernelsTest {
     System.arraycopy(dots, 0, warm, count, count);
     for (int i = 0; i < 2 * count; i++) {
       assertEquals(cold[i], warm[i], 0f, "result " + i + " seed " + SEED);
+    }
+  }
+
+  @Test
+  void compiledBatchDistancesAllocateNothing() {
+    // past C2's node budget in the batch methods, a vector operation or slice handed to a call it did
+    // not inline is allocated at every distance (30 bytes each at 100 and 104 dimensions, once): poll
+    // until the methods are compiled, which takes a second or two. Off-heap vectors, as the engine's
+    // (every caller copies a heap array off-heap first)
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    DistanceKernel kernel = Kernels.byName("panama");
+    Random random = new Random(SEED);
+    for (int dim : new int[] {100, 104, 128, 37}) {
+      int count = 15; // three fours, then a pair and one alone
+      long stride = 4L * dim + 8;
+      MemorySegment base = Arena.ofAuto().allocate(stride * 16);
+      MemorySegment query = Arena.ofAuto().allocate(4L * dim);
+      for (long i = 0; i < base.byteSize() / 4; i++) {
+        base.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextGaussian());
+      }
+      long[] offsets = new long[count];
+      for (int i = 0; i < count; i++) {
+        offsets[i] = stride * random.nextInt(16);
+      }
+      float[] out = new float[count];
+      long perCall = Long.MAX_VALUE;
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (perCall > 0 && System.nanoTime() < deadline) {
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int round = 0; round < 10_000; round++) {
+          kernel.squareDistances(query, 0, base, offsets, count, dim, out);
+          kernel.dotProducts(query, 0, base, offsets, count, dim, out);
+        }
+        perCall = (threads.getCurrentThreadAllocatedBytes() - before) / 20_000;
+      }
+      assertEquals(0, perCall, "bytes allocated per batch call at dim " + dim + " after a minute of calls");
     }
   }
 

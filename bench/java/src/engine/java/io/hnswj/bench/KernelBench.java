@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -25,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The engine's distance kernels ({@link Kernels#byName}: panama, sse, scalar) at dim 128, one op = one
  * distance, beside {@link BaselineBench}'s plain loop and memory-bandwidth floor (same units):
  * {@code l2}/{@code dot} on two hot off-heap vectors, {@code l2Cold} against a random vector of a 1 GiB
- * segment (HNSW's access pattern).
+ * segment (HNSW's access pattern); {@code l2Batch}/{@code dotBatch} through the batch path the graph
+ * uses ({@link DistanceKernel#squareDistances}), 16 vectors of a 1,024-vector block in cache per call (as
+ * one hop's unvisited neighbours), reported per distance.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +50,13 @@ public class KernelBench {
   MemorySegment cold;
   long vectors;
   SplittableRandom random;
+  MemorySegment block;
+  long[][] batches;
+  float[] out = new float[BATCH];
+  int nextBatch;
+
+  static final int BATCH = 16;
+  static final int BLOCK_VECTORS = 1024;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -65,6 +75,16 @@ public class KernelBench {
     }
     vectors = BaselineBench.COLD_BYTES / (4L * dim);
     random = new SplittableRandom(7);
+    block = arena.allocate(4L * dim * BLOCK_VECTORS, 64);
+    for (long i = 0; i < (long) dim * BLOCK_VECTORS; i++) {
+      block.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) r.nextDouble());
+    }
+    batches = new long[64][BATCH];
+    for (long[] batch : batches) {
+      for (int j = 0; j < BATCH; j++) {
+        batch[j] = r.nextLong(BLOCK_VECTORS) * 4L * dim;
+      }
+    }
   }
 
   @TearDown(Level.Trial)
@@ -85,5 +105,19 @@ public class KernelBench {
   @Benchmark
   public float l2Cold() {
     return k.squareDistance(a, 0, cold, random.nextLong(vectors) * 4L * dim, dim);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public float[] l2Batch() {
+    k.squareDistances(a, 0, block, batches[nextBatch++ & 63], BATCH, dim, out);
+    return out;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public float[] dotBatch() {
+    k.dotProducts(a, 0, block, batches[nextBatch++ & 63], BATCH, dim, out);
+    return out;
   }
 }
