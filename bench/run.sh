@@ -298,7 +298,7 @@ meta end "$root" "$invocation" >> "$results"
 cp "$results" "$out/results.jsonl"
 
 if [ "$jmh" = 1 ]; then
-  step "JMH kernel benchmarks (dim 128)"
+  step "JMH kernel benchmarks (dims 100 and 128)"
   jmh_args=(-rf json -rff "$out/jmh.json")
   [ "$quick" = 1 ] && jmh_args+=(-wi 2 -i 3 -w 500ms -r 500ms)
   "$java" "${jvm_flags[@]}" -cp "$java_cp" org.openjdk.jmh.Main "${jmh_args[@]}" \

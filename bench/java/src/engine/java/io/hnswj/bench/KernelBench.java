@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The engine's distance kernels ({@link Kernels#byName}: panama, sse, scalar) at dim 128, one op = one
- * distance, beside {@link BaselineBench}'s plain loop and memory-bandwidth floor (same units):
+ * The engine's distance kernels ({@link Kernels#byName}: panama, sse, scalar) at dims 100 and 128, one op
+ * = one distance, beside {@link BaselineBench}'s plain loop and memory-bandwidth floor (same units):
  * {@code l2}/{@code dot} on two hot off-heap vectors, {@code l2Cold} against a random vector of a 1 GiB
  * segment (HNSW's access pattern); {@code l2Batch}/{@code dotBatch} through the batch path the graph
  * uses ({@link DistanceKernel#squareDistances}), 16 vectors of a 1,024-vector block in cache per call (as
@@ -40,7 +40,8 @@ public class KernelBench {
   @Param({"panama", "sse", "scalar"})
   public String kernel;
 
-  @Param({"128"})
+  // 128 as W2 and W3; 100 as W5 (GloVe), which leaves a 128-bit head step at 256-bit vectors
+  @Param({"100", "128"})
   public int dim;
 
   DistanceKernel k;
