@@ -151,7 +151,8 @@ class KernelsTest {
         }
         perCall = (threads.getCurrentThreadAllocatedBytes() - before) / 20_000;
       }
-      assertEquals(0, perCall, "bytes allocated per batch call at dim " + dim + " after a minute of calls");
+      assertEquals(0, perCall,
+          "bytes allocated per batch call at dim " + dim + " after a minute of calls, seed " + SEED);
     }
   }
 
