@@ -26,9 +26,9 @@ public final class PairedBench {
   public static void main(String[] args) throws Throwable {
     Options options = new Options(args, "paired");
     Workload workload = Workload.load(Path.of(options.get("data")), options.integer("queries"));
-    Path shimLibrary = Path.of(required(options, "shim"));
-    int rounds = options.get("rounds") == null ? 9 : options.integer("rounds");
-    int chunk = options.get("chunk") == null ? 50 : options.integer("chunk");
+    Path shimLibrary = Path.of(options.required("shim"));
+    int rounds = options.integer("rounds", 9);
+    int chunk = options.integer("chunk", 50);
     int warmups = options.integer("warmups");
     String space = options.get("space");
     int dim = workload.dim();
@@ -38,7 +38,7 @@ public final class PairedBench {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment queries = arena.allocate(4L * nq * dim, 64);
       MemorySegment.copy(Workload.flatten(queryRows), 0, queries, ValueLayout.JAVA_FLOAT, 0, nq * dim);
-      for (String file : required(options, "index").split(",")) {
+      for (String file : options.required("index").split(",")) {
         Path indexFile = Path.of(file);
         try (HnswlibShim cpp = HnswlibShim.load(shimLibrary, space, dim, indexFile);
             HnswIndex ours = HnswIndex.load(indexFile, Space.fromName(space), dim, workload.base().length, false)) {
@@ -126,14 +126,6 @@ public final class PairedBench {
     long t0 = System.nanoTime();
     chunk.run(from, to);
     return System.nanoTime() - t0;
-  }
-
-  private static String required(Options options, String key) {
-    String value = options.get(key);
-    if (value == null) {
-      throw new IllegalArgumentException("--" + key + " is required");
-    }
-    return value;
   }
 
   /** Searches queries {@code [from, to)}, one call each. */

@@ -31,11 +31,12 @@ public final class JarAbBench {
   public static void main(String[] args) throws Exception {
     Options options = new Options(args, "ab");
     Workload workload = Workload.load(Path.of(options.get("data")), 0);
-    int rows = Math.min(option(options, "rows", Integer.MAX_VALUE), workload.base().length);
+    int rows = Math.min(options.integer("rows", Integer.MAX_VALUE), workload.base().length);
     float[][] base = Arrays.copyOf(workload.base(), rows);
     String space = options.get("space");
-    int rounds = option(options, "rounds", 7);
-    Engine[] engines = {new Engine(jar(options, "a")), new Engine(jar(options, "b"))};
+    int rounds = options.integer("rounds", 7);
+    Engine[] engines = {
+        new Engine(Path.of(options.required("a"))), new Engine(Path.of(options.required("b")))};
     double[][] build = new double[2][rounds];
     double[][] search = new double[2][rounds];
     for (int r = 0; r < rounds; r++) {
@@ -50,18 +51,6 @@ public final class JarAbBench {
     }
     System.out.println(
         "A/B build " + ratio(build) + "; A/B search " + ratio(search) + " (above 1: B faster)");
-  }
-
-  private static Path jar(Options options, String key) {
-    String value = options.get(key);
-    if (value == null) {
-      throw new IllegalArgumentException("--a and --b name the two engine jars");
-    }
-    return Path.of(value);
-  }
-
-  private static int option(Options options, String key, int otherwise) {
-    return options.get(key) == null ? otherwise : options.integer(key);
   }
 
   private static String ratio(double[][] seconds) {
@@ -113,21 +102,22 @@ public final class JarAbBench {
         indexClass.getMethod("add", float[][].class, long[].class, int.class)
             .invoke(index, base, labels, options.integer("build-threads"));
         double buildSeconds = (System.nanoTime() - started) / 1e9;
-        indexClass.getMethod("setEf", int.class).invoke(index, option(options, "ef", 10));
+        indexClass.getMethod("setEf", int.class).invoke(index, options.integer("ef", 10));
         Method search = indexClass.getMethod("search", float[].class, int.class);
-        int passes = option(options, "passes", 3);
-        for (int pass = 0; pass < passes; pass++) {
-          for (float[] query : queries) {
-            search.invoke(index, query, 10);
-          }
-        }
+        int passes = options.integer("passes", 3);
+        searchAll(search, index, queries, passes); // unmeasured: the JIT's turn
         started = System.nanoTime();
-        for (int pass = 0; pass < passes; pass++) {
-          for (float[] query : queries) {
-            search.invoke(index, query, 10);
-          }
-        }
+        searchAll(search, index, queries, passes);
         return new double[] {buildSeconds, (System.nanoTime() - started) / 1e9};
+      }
+    }
+
+    private static void searchAll(Method search, Object index, float[][] queries, int passes)
+        throws Exception {
+      for (int pass = 0; pass < passes; pass++) {
+        for (float[] query : queries) {
+          search.invoke(index, query, 10);
+        }
       }
     }
   }

@@ -38,6 +38,20 @@ public final class Options {
     return Integer.parseInt(values.get(key));
   }
 
+  /** The option as an int, or {@code otherwise} if not given (for keys without a driver-wide default). */
+  public int integer(String key, int otherwise) {
+    return values.containsKey(key) ? integer(key) : otherwise;
+  }
+
+  /** The option's value; fails with "--key is required" if not given. */
+  public String required(String key) {
+    String value = values.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException("--" + key + " is required");
+    }
+    return value;
+  }
+
   public int[] integers(String key) {
     return Arrays.stream(values.get(key).split(",")).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt)
         .toArray();
