@@ -39,7 +39,7 @@ out="$root/target/bench"
 cache="$HNSWJ_CACHE/bench"
 JAVA_HOME="$(find_jdk)"
 java="$JAVA_HOME/bin/java"
-engine_jar="$root/target/hnswj-0.1.0-SNAPSHOT.jar"
+engine_jar="$BENCH_ENGINE_JAR"
 
 if ! command -v perf >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
@@ -60,10 +60,8 @@ if ! ready; then
     --repeats 1 > "$out/profile-setup.log" 2>&1 || { echo "error: see $out/profile-setup.log" >&2; exit 1; }
 fi
 
-java_cmd=("$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-  --sun-misc-unsafe-memory-access=allow -Xms2g -Xmx8g -XX:+UseParallelGC
-  -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit
-  -cp "$out/java/classes:$out/java/lib/*:$engine_jar:$root/target/lib/*" io.hnswj.bench.HnswjBench)
+java_cmd=("$java" "${BENCH_JVM_FLAGS[@]}" -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit
+  -cp "$BENCH_CLASS_PATH" io.hnswj.bench.HnswjBench)
 
 profile_run() {  # name dir command...: perf record into dir/name.perf, the report into dir/name.txt
   local name="$1" dir="$2"

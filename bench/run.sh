@@ -120,7 +120,7 @@ if [ "$paired" = 1 ]; then
   fi
 fi
 
-engine_jar="$root/target/hnswj-0.1.0-SNAPSHOT.jar"
+engine_jar="$BENCH_ENGINE_JAR"
 if has java || has java-sse || has graalpy; then
   if [ ! -f "$engine_jar" ] || [ -n "$(find "$root/java/src/main" "$root/pom.xml" -newer "$engine_jar" -type f 2>/dev/null | head -n 1)" ]; then
     step "building the engine (mvn package -DskipTests at the root)"
@@ -138,9 +138,8 @@ if has java || has java-sse || has lucene || [ "$jmh" = 1 ]; then
     (cd "$root" && "${mvn_cmd[@]}" -f bench/pom.xml -P '!engine' clean package) > "$out/logs/bench-build.log" 2>&1
   fi
 fi
-jvm_flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-  --sun-misc-unsafe-memory-access=allow -Xms2g -Xmx8g -XX:+UseParallelGC)
-java_cp="$out/java/classes:$out/java/lib/*:$engine_jar:$root/target/lib/*"
+jvm_flags=("${BENCH_JVM_FLAGS[@]}")
+java_cp="$BENCH_CLASS_PATH"
 
 graalpy_ok=0
 if has graalpy; then

@@ -10,6 +10,13 @@ GRAALPY_SITE="$HNSWJ_ROOT/target/graalpy-site"
 # Maven 3.8's own libraries (guava) use sun.misc.Unsafe: keep JDK 25 from warning about it
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 
+# How bench/'s Java drivers run (bench/run.sh, bench/profile.sh): the engine jar, the bench classes
+# beside it, and the same JVM flags for every engine
+BENCH_ENGINE_JAR="$HNSWJ_ROOT/target/hnswj-0.1.0-SNAPSHOT.jar"
+BENCH_CLASS_PATH="$HNSWJ_ROOT/target/bench/java/classes:$HNSWJ_ROOT/target/bench/java/lib/*:$BENCH_ENGINE_JAR:$HNSWJ_ROOT/target/lib/*"
+BENCH_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+  --sun-misc-unsafe-memory-access=allow -Xms2g -Xmx8g -XX:+UseParallelGC)
+
 java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
 }
