@@ -9,7 +9,8 @@ import java.util.Arrays;
  * when distances tie. hnswlib's min-queues store negated keys; so do we.
  */
 final class StdHeap {
-  // each pair as one long, the key's float bits high and the id low: a sift moves one word, not two
+  // each pair as one long, the id's bits high and the key's float bits low: a sift moves one word, not
+  // two, and a comparison takes the key from the low half without a shift
   private long[] pairs;
   private int size;
 
@@ -34,7 +35,7 @@ final class StdHeap {
   }
 
   int topId() {
-    return (int) pairs[0];
+    return id(pairs[0]);
   }
 
   void push(float key, int id) {
@@ -62,7 +63,7 @@ final class StdHeap {
   }
 
   int idAt(int i) {
-    return (int) pairs[i];
+    return id(pairs[i]);
   }
 
   /** Makes this heap an exact copy of {@code other}, array order included (C++ copy semantics). */
@@ -75,12 +76,16 @@ final class StdHeap {
   }
 
   private static long pair(float key, int id) {
-    return ((long) Float.floatToRawIntBits(key) << 32) | (id & 0xFFFF_FFFFL);
+    return ((long) id << 32) | (Float.floatToRawIntBits(key) & 0xFFFF_FFFFL);
   }
 
   // compared as floats, as hnswlib compares them (NaN and -0.0 included)
   private static float key(long pair) {
-    return Float.intBitsToFloat((int) (pair >>> 32));
+    return Float.intBitsToFloat((int) pair);
+  }
+
+  private static int id(long pair) {
+    return (int) (pair >>> 32);
   }
 
   // libstdc++ __push_heap
