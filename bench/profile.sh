@@ -76,22 +76,7 @@ for w in ${workloads//,/ }; do
   dir="$out/profile/$w"
   data="$dir/data"
   mkdir -p "$data"
-  # the first rows, with the workload's queries (recall against the full set's truth means nothing here)
-  /usr/bin/python3 - "$cache/$w" "$data" "$rows" <<'EOF'
-import json, shutil, struct, sys
-src, dst, rows = sys.argv[1], sys.argv[2], int(sys.argv[3])
-meta = json.load(open(f"{src}/meta.json"))
-rows = min(rows, meta["n"])
-with open(f"{src}/base.fvecs", "rb") as f:
-    dim = struct.unpack("<i", f.read(4))[0]
-    f.seek(0)
-    open(f"{dst}/base.fvecs", "wb").write(f.read(rows * (4 + 4 * dim)))
-for name in ("query.fvecs", "gt.ivecs", "gt_dist.fvecs"):
-    shutil.copyfile(f"{src}/{name}", f"{dst}/{name}")
-meta.update(n=rows, name=f"{meta['name']}-{rows}")
-meta.pop("sha256", None)
-json.dump(meta, open(f"{dst}/meta.json", "w"))
-EOF
+  /usr/bin/python3 "$root/bench/subset.py" "$cache/$w" "$data" "$rows"
   eval "$(/usr/bin/python3 -c 'import json, sys; m = json.load(open(sys.argv[1]))
 print("space=%s efs=%s" % (m["space"], ",".join(map(str, m["efs"]))))' "$data/meta.json")"
   common=(--data "$data" --workload "$w" --space "$space" --m 16 --efc 200 --build-threads 1 --ks 10

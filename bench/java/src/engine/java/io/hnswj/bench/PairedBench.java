@@ -19,6 +19,8 @@ import java.nio.file.Path;
  * line gives the median over {@code --rounds} rounds and their range. {@code --index} takes one or more
  * files (comma-separated, hnswlib's format): for instance the graph hnswlib built and the one ours built
  * from the same rows, which separates the graph's share of a difference from the search code's.
+ * Before the rounds of each ef, both engines search in alternation for at least {@code --warmups}
+ * passes, 2,000 queries and {@code --warmup-millis} (default 2,000).
  */
 public final class PairedBench {
   private PairedBench() {}
@@ -30,6 +32,7 @@ public final class PairedBench {
     int rounds = options.integer("rounds", 9);
     int chunk = options.integer("chunk", 50);
     int warmups = options.integer("warmups");
+    int warmupMillis = options.integer("warmup-millis", 2000);
     String space = options.get("space");
     int dim = workload.dim();
     int nq = workload.queries().length;
@@ -65,9 +68,11 @@ public final class PairedBench {
                   System.arraycopy(r.distances(), 0, ourDistances, q * k, k);
                 }
               };
-              // the JIT needs a few thousand calls, whatever the query count
+              // the JIT needs a few thousand calls, whatever the query count, and its compiler threads
+              // a few seconds: on a small graph a few thousand queries take milliseconds
               int warmupPasses = Math.max(warmups, (Driver.WARMUP_QUERIES + nq - 1) / nq);
-              for (int w = 0; w < warmupPasses; w++) {
+              long warmupEnd = System.nanoTime() + warmupMillis * 1_000_000L;
+              for (int w = 0; w < warmupPasses || System.nanoTime() < warmupEnd; w++) {
                 alternate(cppChunk, ourChunk, nq, chunk);
               }
               double[] ratios = new double[rounds];
