@@ -14,8 +14,8 @@
 # Both engines search the same graph (the one hnswlib's C++ built of those rows, one thread, M=16,
 # ef_construction=200) with the same code at every size, visiting the same nodes in the same order; only
 # where the vectors and links come from changes: the caches when the graph is small, memory when it is
-# not. The ratio at the small sizes is what our search code gains by itself; the falling ratio as the
-# graph outgrows the caches is the share of the time both engines spend waiting on the same memory.
+# not. The ratio at the small sizes is what our search code gains or loses by itself; how it moves as the
+# graph outgrows the caches is what waiting on the same memory does to that.
 # Builds the drivers, the shim and the workloads through bench/run.sh when they are not there yet.
 # Output: target/bench/sizes/.
 set -euo pipefail
