@@ -23,8 +23,6 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 # shellcheck source=../scripts/lib.sh
 source "$root/scripts/lib.sh"
 
-usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
-
 workloads="W2,W5"
 sizes="1000,10000,30000,all"
 efs="10,40,160"
@@ -42,7 +40,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-step() { echo "==> $*" >&2; }
 out="$root/target/bench"
 cache="$HNSWJ_CACHE/bench"
 JAVA_HOME="$(find_jdk)"

@@ -19,8 +19,6 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 # shellcheck source=../scripts/lib.sh
 source "$root/scripts/lib.sh"
 
-usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
-
 workloads="W2,W5"
 rows=60000
 docs=0
@@ -34,7 +32,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-step() { echo "==> $*" >&2; }
 out="$root/target/bench"
 cache="$HNSWJ_CACHE/bench"
 JAVA_HOME="$(find_jdk)"

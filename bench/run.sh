@@ -33,8 +33,6 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 # shellcheck source=../scripts/lib.sh
 source "$root/scripts/lib.sh"
 
-usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
-
 invocation="$*"
 workloads="W1,W2,W3"
 engines="cpp,pydeb,java,lucene,graalpy"
@@ -67,7 +65,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-step() { echo "==> $*" >&2; }
 warn() { echo "warning: $*" >&2; }
 has() { case ",$engines," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 as_root_install() {  # apt packages, when we may

@@ -17,6 +17,13 @@ BENCH_CLASS_PATH="$HNSWJ_ROOT/target/bench/java/classes:$HNSWJ_ROOT/target/bench
 BENCH_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
   --sun-misc-unsafe-memory-access=allow -Xms2g -Xmx8g -XX:+UseParallelGC)
 
+# A progress line on stderr, as every script here prints them
+step() { echo "==> $*" >&2; }
+
+# The calling script's header comment (the lines after the shebang up to the first that is not a
+# comment) as its usage text; exits 2
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
+
 java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
 }

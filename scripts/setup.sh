@@ -12,7 +12,6 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 NUMPY_VERSION=2.2.6        # GraalPy 25.0 carries patches for numpy >= 2.0, < 2.3
 PYTEST_VERSION=8.3.5
 
-step() { echo "==> $*" >&2; }
 
 JAVA_HOME="$(find_jdk)"
 export JAVA_HOME
