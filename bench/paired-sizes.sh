@@ -54,6 +54,7 @@ ready() {
     done
 }
 if ! ready; then
+  mkdir -p "$out"
   step "building the drivers, the shim, the workloads and their graphs (bench/run.sh --paired-runs 0)"
   "$root/bench/run.sh" --workloads "$workloads" --engines cpp,java --build-threads 1 --queries 100 \
     --repeats 1 --paired --paired-runs 0 > "$out/sizes-setup.log" 2>&1 \
