@@ -4,7 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Builds the graph as hnswlib's {@code addPoint} and {@code updatePoint} do, step for step (including
- * the order of heap operations, so that single-threaded builds are byte-identical): greedy descent
+ * the order of heap operations where distances tie, so that single-threaded builds are byte-identical;
+ * where they do not, a {@link Beam} visits the same nodes in the same order): greedy descent
  * through the upper levels, a beam search of width {@code ef_construction} per level, at most M links
  * for the new node at every level (even level 0), back-links pruned by the {@link NeighborSelector}
  * heuristic when a list is full, and in-place updates that repair the neighbourhood.
@@ -17,6 +18,7 @@ final class GraphInserter {
   private final HnswGraph graph;
   private final VectorDistance distance;
   private final NeighborSelector selector;
+  private final GraphSearcher searcher;
   private final NodeLocks locks;
   private final int m;
   private final int efConstruction;
@@ -25,6 +27,7 @@ final class GraphInserter {
     this.graph = graph;
     this.distance = distance;
     this.selector = new NeighborSelector(graph, distance);
+    this.searcher = new GraphSearcher(graph, distance);
     this.locks = graph.locks;
     this.m = m;
     this.efConstruction = efConstruction;
@@ -59,15 +62,19 @@ final class GraphInserter {
     int[][] pending = scratch.pendingLinks(topLayer + 1, m);
     int[] pendingCounts = scratch.pendingCounts;
     for (int layer = topLayer; layer >= 0; layer--) {
-      StdHeap top = scratch.top;
-      searchLayer(scratch, current, query, layer, top);
-      if (entryDeleted) {
-        top.push(distanceTo(query, entry.node()), entry.node());
-        if (top.size() > efConstruction) {
-          top.pop();
+      if (!entryDeleted && searcher.searchBeam(scratch, query, current, layer, efConstruction, true) >= 0) {
+        pendingCounts[layer] = selectOnBeamAndLinkOwn(scratch, node, layer, pending[layer]);
+      } else {
+        StdHeap top = scratch.top;
+        searchLayer(scratch, current, query, layer, top);
+        if (entryDeleted) {
+          top.push(distanceTo(query, entry.node()), entry.node());
+          if (top.size() > efConstruction) {
+            top.pop();
+          }
         }
+        pendingCounts[layer] = selectAndLinkOwn(scratch, node, top, layer, false, pending[layer]);
       }
-      pendingCounts[layer] = selectAndLinkOwn(scratch, node, top, layer, false, pending[layer]);
       if (pendingCounts[layer] > 0) {
         current = pending[layer][pendingCounts[layer] - 1];
       }
@@ -203,8 +210,27 @@ final class GraphInserter {
       selected[i] = top.topId();
       top.pop();
     }
+    writeOwnList(node, layer, isUpdate, selected, count);
+    return count;
+  }
+
+  /**
+   * As {@link #selectAndLinkOwn} for the candidates a search left in the scratch's {@link Beam}
+   * (never an update); without ties, hnswlib's heap pops them in the order reversed here.
+   */
+  private int selectOnBeamAndLinkOwn(Scratch scratch, int node, int layer, int[] selected) {
+    int count = selector.select(scratch, scratch.beam, m);
+    int[] nearestFirst = scratch.acceptedIds;
+    for (int i = 0; i < count; i++) {
+      selected[i] = nearestFirst[count - 1 - i];
+    }
+    writeOwnList(node, layer, false, selected, count);
+    return count;
+  }
+
+  private void writeOwnList(int node, int layer, boolean isUpdate, int[] selected, int count) {
     if (count == 0) {
-      return 0;
+      return;
     }
     if (isUpdate) {
       locks.lock(node);
@@ -219,7 +245,6 @@ final class GraphInserter {
         locks.unlock(node);
       }
     }
-    return count;
   }
 
   /** Adds the node to each selected neighbour's list, pruning a full list with the heuristic. */

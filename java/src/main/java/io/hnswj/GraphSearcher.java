@@ -6,8 +6,10 @@ import java.util.function.LongPredicate;
 /**
  * hnswlib's {@code searchKnn}: greedy descent through the upper levels (deleted nodes still route),
  * then a beam search of width {@code max(ef, k)} on level 0. Without deletions or filter it runs the
- * "bare-bone" loop, which stops as soon as the best candidate is farther than the worst kept result;
- * otherwise rejected nodes are expanded but never kept, and the stop also needs a full result set.
+ * "bare-bone" loop, which stops as soon as the best candidate is farther than the worst kept result,
+ * on a {@link Beam} rather than hnswlib's two heaps (the same nodes visited in the same order, unless
+ * distances tie: then it searches again on the heaps); otherwise rejected nodes are expanded but never
+ * kept, and the stop also needs a full result set.
  *
  * <p>Reads links without locks (see {@link HnswGraph}): safe beside concurrent inserts.
  */
@@ -63,11 +65,73 @@ final class GraphSearcher {
         }
       }
     }
+    if (!hasDeletions && filter == null) {
+      long distances = searchBeam(scratch, query, current, 0, Math.max(ef, k), false);
+      if (distances >= 0) {
+        Beam beam = scratch.beam;
+        scratch.distanceCount += distances;
+        scratch.hopCount += beam.expansions();
+        for (int i = 0, n = Math.min(k, beam.size()); i < n; i++) {
+          top.push(beam.distanceAt(i), beam.nodeAt(i));
+        }
+        return top.size();
+      }
+    }
     searchBaseLayer(scratch, current, Math.max(ef, k), hasDeletions, filter);
     while (top.size() > k) {
       top.pop();
     }
     return top.size();
+  }
+
+  /**
+   * hnswlib's bare-bone search of one level, on the scratch's {@link Beam} of width {@code ef}: the
+   * nodes it visits and keeps are hnswlib's as long as no two distances tie. Returns the number of
+   * distances computed, or -1 if they tied or, with {@code refuseDeleted}, a deleted node would have
+   * been kept: hnswlib's heaps then have to decide.
+   */
+  long searchBeam(Scratch scratch, MemorySegment query, int entry, int layer, int ef, boolean refuseDeleted) {
+    MemorySegment vectors = graph.level0();
+    VisitedSet visited = scratch.visited;
+    visited.reset();
+    Beam beam = scratch.beam;
+    beam.reset(ef);
+    if (refuseDeleted && graph.isDeleted(entry)) {
+      return -1;
+    }
+    beam.insert(distance.between(query, 0, vectors, graph.vectorAt(entry)), entry);
+    visited.visit(entry);
+    long distances = 1;
+    while (beam.hasUnexpanded()) {
+      int current = beam.expandNext();
+      int size = graph.countAcquire(current, layer);
+      // claim the unvisited neighbours first, then compute their distances together (several vectors
+      // streamed at once); the distances do not depend on the decisions, so the order is hnswlib's
+      scratch.fresh(size);
+      int[] fresh = scratch.freshIds;
+      long[] offsets = scratch.freshOffsets;
+      int freshCount = 0;
+      for (int j = 0; j < size; j++) {
+        int candidate = graph.neighbor(current, layer, j);
+        if (visited.visit(candidate)) {
+          fresh[freshCount] = candidate;
+          offsets[freshCount++] = graph.vectorAt(candidate);
+        }
+      }
+      float[] freshDistances = scratch.freshDistances;
+      distance.betweenAll(query, 0, vectors, offsets, freshCount, freshDistances);
+      distances += freshCount;
+      for (int j = 0; j < freshCount; j++) {
+        float d = freshDistances[j];
+        if (beam.admits(d)) {
+          if (refuseDeleted && graph.isDeleted(fresh[j])) {
+            return -1;
+          }
+          beam.insert(d, fresh[j]);
+        }
+      }
+    }
+    return beam.irregular() ? -1 : distances;
   }
 
   private void searchBaseLayer(

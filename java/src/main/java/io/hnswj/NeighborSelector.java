@@ -33,11 +33,49 @@ final class NeighborSelector {
     }
     long[] keys = scratch.sortKeys(n);
     for (int i = 0; i < n; i++) {
-      // (-distance, id) as one sortable long: ascending order is hnswlib's pop order reversed
-      float negated = -candidates.keyAt(i) + 0.0f;
-      keys[i] = ((long) sortableInt(negated) << 32) | (candidates.idAt(i) & 0xFFFF_FFFFL);
+      keys[i] = sortKey(candidates.keyAt(i), candidates.idAt(i));
     }
     Arrays.sort(keys, 0, n);
+    int accepted = selectSorted(scratch, keys, n, limit);
+    candidates.clear();
+    for (int r = 0; r < accepted; r++) {
+      candidates.push(scratch.acceptedDistances[r], scratch.acceptedIds[r]);
+    }
+  }
+
+  /**
+   * As {@link #select(Scratch, StdHeap, int)} for candidates a {@link Beam} holds, which are sorted
+   * already: leaves the selection in the scratch's accepted ids and distances, nearest first, and
+   * returns its size.
+   */
+  int select(Scratch scratch, Beam candidates, int limit) {
+    int n = candidates.size();
+    scratch.ensureAccepted(Math.max(n, limit));
+    if (n < limit) {
+      for (int i = 0; i < n; i++) {
+        scratch.acceptedIds[i] = candidates.nodeAt(i);
+        scratch.acceptedDistances[i] = candidates.distanceAt(i);
+      }
+      return n;
+    }
+    if (limit <= 0) {
+      return 0;
+    }
+    long[] keys = scratch.sortKeys(n);
+    for (int i = 0; i < n; i++) {
+      keys[n - 1 - i] = sortKey(candidates.distanceAt(i), candidates.nodeAt(i));
+    }
+    return selectSorted(scratch, keys, n, limit);
+  }
+
+  // (-distance, id) as one sortable long: ascending order is hnswlib's pop order reversed
+  private static long sortKey(float distance, int id) {
+    return ((long) sortableInt(-distance + 0.0f) << 32) | (id & 0xFFFF_FFFFL);
+  }
+
+  // the heuristic over keys sorted ascending (nearest candidate last); the accepted ones go to the
+  // scratch, nearest first
+  private int selectSorted(Scratch scratch, long[] keys, int n, int limit) {
     scratch.ensureAccepted(limit);
     int[] acceptedIds = scratch.acceptedIds;
     float[] acceptedDistances = scratch.acceptedDistances;
@@ -91,10 +129,7 @@ final class NeighborSelector {
         accepted++;
       }
     }
-    candidates.clear();
-    for (int r = 0; r < accepted; r++) {
-      candidates.push(acceptedDistances[r], acceptedIds[r]);
-    }
+    return accepted;
   }
 
   /** Float bits mapped to an int with the same order (Lucene's {@code NumericUtils}). */

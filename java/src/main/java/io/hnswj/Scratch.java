@@ -14,6 +14,7 @@ final class Scratch {
   final StdHeap candidates;
   final StdHeap work;
   final StdHeap filtered;
+  final Beam beam;
   /** The vector being inserted or searched, {@code dim} floats. */
   final MemorySegment vector;
 
@@ -54,6 +55,7 @@ final class Scratch {
     candidates = new StdHeap(heapCapacity);
     work = new StdHeap(heapCapacity);
     filtered = new StdHeap(heapCapacity);
+    beam = new Beam(heapCapacity);
     vector = Arena.ofAuto().allocate(4L * Math.max(1, dim), 64);
   }
 

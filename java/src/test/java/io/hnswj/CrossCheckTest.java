@@ -18,19 +18,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the same labels and distances.
  */
 class CrossCheckTest {
-  record Case(String space, int dim, int n, int m, int efc, long seed, boolean clustered, List<Integer> updates, List<Integer> deletes) {
+  record Case(String space, int dim, int n, int m, int efc, long seed, String data, List<Integer> updates, List<Integer> deletes) {
     @Override
     public String toString() {
-      return space + " dim=" + dim + " n=" + n + " M=" + m + " seed=" + seed + " updates=" + updates + " deletes=" + deletes;
+      return space + " " + data + " dim=" + dim + " n=" + n + " M=" + m + " seed=" + seed + " updates=" + updates + " deletes=" + deletes;
     }
   }
 
   static List<Case> cases() {
     return List.of(
-        new Case("l2", 16, 2000, 16, 200, 100, false, List.of(3), List.of(5)),
-        new Case("cosine", 20, 1500, 8, 60, 7, true, List.of(), List.of(10, 11)),
-        new Case("ip", 7, 1200, 6, 40, 12345, false, List.of(0, 999), List.of(4)),
-        new Case("l2", 33, 1000, 4, 20, 3, true, List.of(17), List.of()));
+        new Case("l2", 16, 2000, 16, 200, 100, "uniform", List.of(3), List.of(5)),
+        new Case("cosine", 20, 1500, 8, 60, 7, "clustered", List.of(), List.of(10, 11)),
+        new Case("ip", 7, 1200, 6, 40, 12345, "uniform", List.of(0, 999), List.of(4)),
+        new Case("l2", 33, 1000, 4, 20, 3, "clustered", List.of(17), List.of()),
+        // equal distances everywhere: the search without deletions resolves them as hnswlib's heaps do
+        new Case("l2", 6, 1500, 8, 40, 77, "grid", List.of(), List.of()),
+        new Case("ip", 5, 1000, 6, 30, 78, "grid", List.of(), List.of()));
   }
 
   @TempDir static Path dir;
@@ -112,9 +115,8 @@ class CrossCheckTest {
   private static String[] args(Case c, Path out) {
     List<String> a = new java.util.ArrayList<>(List.of("build", "--space", c.space, "--dim", "" + c.dim, "--n", "" + c.n,
         "--M", "" + c.m, "--efc", "" + c.efc, "--seed", "" + c.seed, "--out", out.toString()));
-    if (c.clustered) {
-      a.add("--clustered");
-    }
+    a.add("--data");
+    a.add(c.data);
     if (!c.updates.isEmpty()) {
       a.add("--update");
       c.updates.forEach(u -> a.add("" + u));

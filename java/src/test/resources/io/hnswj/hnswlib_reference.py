@@ -24,12 +24,18 @@ def answers(index, queries, k, out):
 
 def build(args):
     rng = np.random.default_rng(args.seed)
-    if args.clustered:
+    if args.data == "clustered":
         centers = rng.normal(size=(16, args.dim)).astype(np.float32) * 4
         data = centers[rng.integers(0, 16, args.n)] + rng.normal(size=(args.n, args.dim)).astype(np.float32)
+    elif args.data == "grid":
+        # small integers: exact duplicates and equal distances everywhere, so ties decide the answers
+        data = rng.integers(0, 4, (args.n, args.dim)).astype(np.float32)
     else:
         data = rng.random((args.n, args.dim), dtype=np.float32)
-    queries = rng.random((args.queries, args.dim), dtype=np.float32)
+    if args.data == "grid":
+        queries = rng.integers(0, 4, (args.queries, args.dim)).astype(np.float32)
+    else:
+        queries = rng.random((args.queries, args.dim), dtype=np.float32)
     updates = rng.random((len(args.update), args.dim), dtype=np.float32)
     os.makedirs(args.out, exist_ok=True)
     write(os.path.join(args.out, "data.f32"), data.astype("<f4"))
@@ -68,7 +74,7 @@ def main():
     b.add_argument("--efc", type=int, default=200)
     b.add_argument("--ef", type=int, default=50)
     b.add_argument("--k", type=int, default=10)
-    b.add_argument("--clustered", action="store_true")
+    b.add_argument("--data", choices=["uniform", "clustered", "grid"], default="uniform")
     b.add_argument("--update", type=int, nargs="*", default=[])
     b.add_argument("--delete", type=int, nargs="*", default=[])
     b.add_argument("--out", required=True)

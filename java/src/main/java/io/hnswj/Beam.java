@@ -1,0 +1,128 @@
+package io.hnswj;
+
+import java.util.Arrays;
+
+/**
+ * The bare-bone search's two heaps as one sorted array, as DiskANN keeps its beam: the (at most ef)
+ * nearest nodes found so far, nearest first, each marked once expanded. The next node to expand is the
+ * nearest unexpanded one, which is what hnswlib's candidate heap pops as long as no two distances tie:
+ * a candidate it still holds but the result heap dropped is farther than every kept node, so its pop
+ * ends the search where this array runs out of unexpanded nodes. An insertion is a binary search and
+ * one short array move; the two heaps cost two sifts of unpredictable branches.
+ *
+ * <p>When distances tie, which of the tied nodes hnswlib keeps depends on its heaps' layout, so the
+ * beam reports a tie (or a NaN) through {@link #irregular()} and the caller searches again with
+ * {@link StdHeap}s.
+ */
+final class Beam {
+  // an entry is the distance's order-preserving int high, the node id low, with bit 31 set once expanded
+  private static final long EXPANDED = 1L << 31;
+  private static final long ID_MASK = EXPANDED - 1;
+
+  private long[] entries;
+  private int size;
+  private int capacity;
+  private int next;
+  private int expansions;
+  private boolean irregular;
+
+  Beam(int initialCapacity) {
+    entries = new long[Math.max(4, initialCapacity)];
+  }
+
+  /** Empties the beam for a search that keeps the {@code ef} nearest nodes. */
+  void reset(int ef) {
+    capacity = ef;
+    size = 0;
+    next = 0;
+    expansions = 0;
+    irregular = false;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** True if a node at {@code distance} would be kept: the beam is not full or it is nearer than the farthest. */
+  boolean admits(float distance) {
+    return size < capacity || distance < distanceAt(size - 1);
+  }
+
+  /** Inserts a node the beam {@link #admits}, dropping the farthest if the beam is full. */
+  void insert(float distance, int node) {
+    if (distance != distance) {
+      irregular = true;
+    }
+    // + 0.0f turns -0.0 into 0.0, which float comparison does not tell apart and the int order would
+    int order = sortable(Float.floatToRawIntBits(distance + 0.0f));
+    long entry = ((long) order << 32) | node;
+    long lastOfOrder = ((long) order << 32) | 0xFFFF_FFFFL;
+    int low = position(lastOfOrder);
+    if (low > 0 && (int) (entries[low - 1] >> 32) == order) {
+      irregular = true;
+    }
+    if (size == capacity) {
+      size--;
+    } else if (size == entries.length) {
+      entries = Arrays.copyOf(entries, 2 * size);
+    }
+    System.arraycopy(entries, low, entries, low + 1, size - low);
+    entries[low] = entry;
+    size++;
+    if (low < next) {
+      next = low;
+    }
+  }
+
+  // the number of entries at most {@code bound}: a binary search whose steps are conditional moves, as
+  // the comparisons go either way at random
+  private int position(long bound) {
+    long[] e = entries;
+    int base = 0;
+    int n = size;
+    while (n > 1) {
+      int half = n >>> 1;
+      base = e[base + half - 1] <= bound ? base + half : base;
+      n -= half;
+    }
+    return n == 1 && e[base] <= bound ? base + 1 : base;
+  }
+
+  boolean hasUnexpanded() {
+    return next < size;
+  }
+
+  /** Marks the nearest unexpanded node expanded and returns it. */
+  int expandNext() {
+    long entry = entries[next];
+    entries[next] = entry | EXPANDED;
+    expansions++;
+    do {
+      next++;
+    } while (next < size && (entries[next] & EXPANDED) != 0);
+    return (int) (entry & ID_MASK);
+  }
+
+  /** How many nodes were expanded since {@link #reset}. */
+  int expansions() {
+    return expansions;
+  }
+
+  /** True if two kept distances tied or one was NaN: hnswlib's heaps decide such searches. */
+  boolean irregular() {
+    return irregular;
+  }
+
+  float distanceAt(int i) {
+    return Float.intBitsToFloat(sortable((int) (entries[i] >> 32)));
+  }
+
+  int nodeAt(int i) {
+    return (int) (entries[i] & ID_MASK);
+  }
+
+  // flips the magnitude bits of negative floats, so that ints compare as the floats do; its own inverse
+  private static int sortable(int floatBits) {
+    return floatBits ^ ((floatBits >> 31) & 0x7FFF_FFFF);
+  }
+}
