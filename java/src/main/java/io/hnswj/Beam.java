@@ -22,6 +22,7 @@ final class Beam {
   private long[] entries;
   private int size;
   private int capacity;
+  private float farthest;
   private int next;
   private int expansions;
   private boolean irregular;
@@ -45,7 +46,7 @@ final class Beam {
 
   /** True if a node at {@code distance} would be kept: the beam is not full or it is nearer than the farthest. */
   boolean admits(float distance) {
-    return size < capacity || distance < distanceAt(size - 1);
+    return size < capacity || distance < farthest;
   }
 
   /** Inserts a node the beam {@link #admits}, dropping the farthest if the beam is full. */
@@ -69,6 +70,7 @@ final class Beam {
     System.arraycopy(entries, low, entries, low + 1, size - low);
     entries[low] = entry;
     size++;
+    farthest = distanceAt(size - 1);
     if (low < next) {
       next = low;
     }

@@ -50,8 +50,11 @@ final class GraphInserter {
    * that make the node reachable are written only once every level is done, bottom-up: a concurrent
    * search can then never land on a node whose lower lists are still empty. Each level's search reads
    * only that level's lists, so the result is the same as hnswlib's order.
+   *
+   * <p>{@code hasDeletions}: whether the index holds deleted nodes, which hnswlib's search skips as
+   * neighbours (on the heaps); without, the search runs on a {@link Beam}.
    */
-  void link(Scratch scratch, int node, int level, HnswGraph.EntryPoint entry) {
+  void link(Scratch scratch, int node, int level, HnswGraph.EntryPoint entry, boolean hasDeletions) {
     MemorySegment query = scratch.vector;
     int current = entry.node();
     if (level < entry.level()) {
@@ -62,7 +65,7 @@ final class GraphInserter {
     int[][] pending = scratch.pendingLinks(topLayer + 1, m);
     int[] pendingCounts = scratch.pendingCounts;
     for (int layer = topLayer; layer >= 0; layer--) {
-      if (!entryDeleted && searcher.searchBeam(scratch, query, current, layer, efConstruction, true) >= 0) {
+      if (!hasDeletions && searcher.searchBeam(scratch, query, current, layer, efConstruction) >= 0) {
         pendingCounts[layer] = selectOnBeamAndLinkOwn(scratch, node, layer, pending[layer]);
       } else {
         StdHeap top = scratch.top;

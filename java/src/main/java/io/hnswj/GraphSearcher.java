@@ -66,7 +66,7 @@ final class GraphSearcher {
       }
     }
     if (!hasDeletions && filter == null) {
-      long distances = searchBeam(scratch, query, current, 0, Math.max(ef, k), false);
+      long distances = searchBeam(scratch, query, current, 0, Math.max(ef, k));
       if (distances >= 0) {
         Beam beam = scratch.beam;
         scratch.distanceCount += distances;
@@ -87,18 +87,15 @@ final class GraphSearcher {
   /**
    * hnswlib's bare-bone search of one level, on the scratch's {@link Beam} of width {@code ef}: the
    * nodes it visits and keeps are hnswlib's as long as no two distances tie. Returns the number of
-   * distances computed, or -1 if they tied or, with {@code refuseDeleted}, a deleted node would have
-   * been kept: hnswlib's heaps then have to decide.
+   * distances computed, or -1 if they tied: hnswlib's heaps then have to decide. Keeps deleted nodes
+   * as any others: for graphs without.
    */
-  long searchBeam(Scratch scratch, MemorySegment query, int entry, int layer, int ef, boolean refuseDeleted) {
+  long searchBeam(Scratch scratch, MemorySegment query, int entry, int layer, int ef) {
     MemorySegment vectors = graph.level0();
     VisitedSet visited = scratch.visited;
     visited.reset();
     Beam beam = scratch.beam;
     beam.reset(ef);
-    if (refuseDeleted && graph.isDeleted(entry)) {
-      return -1;
-    }
     beam.insert(distance.between(query, 0, vectors, graph.vectorAt(entry)), entry);
     visited.visit(entry);
     long distances = 1;
@@ -124,9 +121,6 @@ final class GraphSearcher {
       for (int j = 0; j < freshCount; j++) {
         float d = freshDistances[j];
         if (beam.admits(d)) {
-          if (refuseDeleted && graph.isDeleted(fresh[j])) {
-            return -1;
-          }
           beam.insert(d, fresh[j]);
         }
       }

@@ -465,7 +465,7 @@ public final class HnswIndex implements AutoCloseable {
         graph.setLabel(node, label);
         MemorySegment.copy(scratch.vector, 0, graph.level0(), graph.vectorAt(node), 4L * dim);
         if (entry != null) {
-          inserter.link(scratch, node, level, entry);
+          inserter.link(scratch, node, level, entry, deletedCount.get() > 0);
         }
         if (level > topLevel) {
           graph.setEntryPoint(new HnswGraph.EntryPoint(node, level));
