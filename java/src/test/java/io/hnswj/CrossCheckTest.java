@@ -18,22 +18,24 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the same labels and distances.
  */
 class CrossCheckTest {
-  record Case(String space, int dim, int n, int m, int efc, long seed, String data, List<Integer> updates, List<Integer> deletes) {
+  record Case(String space, int dim, int n, int m, int efc, long seed, String data, List<Integer> updates, List<Integer> deletes, int extra) {
     @Override
     public String toString() {
-      return space + " " + data + " dim=" + dim + " n=" + n + " M=" + m + " seed=" + seed + " updates=" + updates + " deletes=" + deletes;
+      return space + " " + data + " dim=" + dim + " n=" + n + " M=" + m + " seed=" + seed + " updates=" + updates + " deletes=" + deletes + " extra=" + extra;
     }
   }
 
   static List<Case> cases() {
     return List.of(
-        new Case("l2", 16, 2000, 16, 200, 100, "uniform", List.of(3), List.of(5)),
-        new Case("cosine", 20, 1500, 8, 60, 7, "clustered", List.of(), List.of(10, 11)),
-        new Case("ip", 7, 1200, 6, 40, 12345, "uniform", List.of(0, 999), List.of(4)),
-        new Case("l2", 33, 1000, 4, 20, 3, "clustered", List.of(17), List.of()),
+        new Case("l2", 16, 2000, 16, 200, 100, "uniform", List.of(3), List.of(5), 0),
+        new Case("cosine", 20, 1500, 8, 60, 7, "clustered", List.of(), List.of(10, 11), 0),
+        new Case("ip", 7, 1200, 6, 40, 12345, "uniform", List.of(0, 999), List.of(4), 0),
+        new Case("l2", 33, 1000, 4, 20, 3, "clustered", List.of(17), List.of(), 0),
         // equal distances everywhere: the search without deletions resolves them as hnswlib's heaps do
-        new Case("l2", 6, 1500, 8, 40, 77, "grid", List.of(), List.of()),
-        new Case("ip", 5, 1000, 6, 30, 78, "grid", List.of(), List.of()));
+        new Case("l2", 6, 1500, 8, 40, 77, "grid", List.of(), List.of(), 0),
+        new Case("ip", 5, 1000, 6, 30, 78, "grid", List.of(), List.of(), 0),
+        // rows added after deletions: their searches leave deleted nodes out, as hnswlib's do
+        new Case("l2", 12, 1200, 8, 50, 91, "uniform", List.of(), List.of(3, 7, 500), 300));
   }
 
   @TempDir static Path dir;
@@ -56,7 +58,7 @@ class CrossCheckTest {
     float[] referenceDistances = ReferenceHnswlib.floats(out.resolve("distances.f32"));
     int k = 10;
 
-    try (HnswIndex index = HnswIndex.builder(space, c.dim).maxElements(c.n).m(c.m).efConstruction(c.efc)
+    try (HnswIndex index = HnswIndex.builder(space, c.dim).maxElements(c.n + c.extra).m(c.m).efConstruction(c.efc)
         .randomSeed(c.seed).kernel(Kernels.byName("sse")).build()) {
       long[] labels = new long[c.n];
       Arrays.setAll(labels, i -> i);
@@ -66,6 +68,11 @@ class CrossCheckTest {
       }
       for (int label : c.deletes) {
         index.markDeleted(label);
+      }
+      if (c.extra > 0) {
+        long[] extraLabels = new long[c.extra];
+        Arrays.setAll(extraLabels, i -> c.n + i);
+        index.add(ReferenceHnswlib.floats(out.resolve("extra.f32")), c.extra, extraLabels, 1);
       }
       Path ours = out.resolve("ours.bin");
       index.save(ours);
@@ -125,6 +132,8 @@ class CrossCheckTest {
       a.add("--delete");
       c.deletes.forEach(u -> a.add("" + u));
     }
+    a.add("--extra");
+    a.add("" + c.extra);
     return a.toArray(String[]::new);
   }
 }

@@ -37,17 +37,22 @@ def build(args):
     else:
         queries = rng.random((args.queries, args.dim), dtype=np.float32)
     updates = rng.random((len(args.update), args.dim), dtype=np.float32)
+    extra = rng.random((args.extra, args.dim), dtype=np.float32)
     os.makedirs(args.out, exist_ok=True)
     write(os.path.join(args.out, "data.f32"), data.astype("<f4"))
     write(os.path.join(args.out, "queries.f32"), queries.astype("<f4"))
     write(os.path.join(args.out, "updates.f32"), updates.astype("<f4"))
+    write(os.path.join(args.out, "extra.f32"), extra.astype("<f4"))
     index = hnswlib.Index(space=args.space, dim=args.dim)
-    index.init_index(max_elements=args.n, M=args.M, ef_construction=args.efc, random_seed=args.seed)
+    index.init_index(max_elements=args.n + args.extra, M=args.M, ef_construction=args.efc, random_seed=args.seed)
     index.add_items(data, np.arange(args.n), num_threads=1)
     for row, label in enumerate(args.update):
         index.add_items(updates[row : row + 1], np.array([label]), num_threads=1)
     for label in args.delete:
         index.mark_deleted(label)
+    if args.extra:
+        # inserted while deleted nodes are in the graph, which the insert's search does not keep
+        index.add_items(extra, np.arange(args.n, args.n + args.extra), num_threads=1)
     index.save_index(os.path.join(args.out, "hnswlib.bin"))
     index.set_ef(args.ef)
     answers(index, queries, args.k, args.out)
@@ -77,6 +82,7 @@ def main():
     b.add_argument("--data", choices=["uniform", "clustered", "grid"], default="uniform")
     b.add_argument("--update", type=int, nargs="*", default=[])
     b.add_argument("--delete", type=int, nargs="*", default=[])
+    b.add_argument("--extra", type=int, default=0)
     b.add_argument("--out", required=True)
     q = sub.add_parser("query")
     q.add_argument("--space", default="l2")
