@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * heuristic when a list is full, and in-place updates that repair the neighbourhood.
  *
  * <p>Thread-safe as hnswlib is: per-node locks guard the writes to link lists (searches read them
- * without, see {@link #claimNeighbors}); the caller holds the node's lock for a whole insert and the
+ * without, see {@link GraphSearcher#claimNeighbors}); the caller holds the node's lock for a whole insert and the
  * {@code globalLock} when the new node may become the entry point.
  */
 final class GraphInserter {
@@ -95,7 +95,7 @@ final class GraphInserter {
       boolean changed = true;
       while (changed) {
         changed = false;
-        int size = claimNeighbors(scratch, current, layer, null);
+        int size = searcher.claimNeighbors(scratch, current, layer, null);
         int[] ids = scratch.freshIds;
         float[] distances = scratch.freshDistances;
         distance.betweenAll(query, 0, graph.level0(), scratch.freshOffsets, size, distances);
@@ -109,31 +109,6 @@ final class GraphInserter {
       }
     }
     return current;
-  }
-
-  /**
-   * Copies a node's neighbours at {@code layer} (only those not yet in {@code visited}, which it marks,
-   * unless that is null) into the scratch's fresh ids and offsets; returns their number.
-   *
-   * <p>Without the node's lock, as {@link GraphSearcher} reads (hnswlib locks here): a list being
-   * rewritten by another thread reads as a mix of its old and new ids, every one a linked node, and a
-   * single thread never sees one. The lock's compare-and-set at every hop cost a few per cent of a
-   * one-thread build.
-   */
-  private int claimNeighbors(Scratch scratch, int node, int layer, VisitedSet visited) {
-    int size = graph.countAcquire(node, layer);
-    scratch.fresh(size);
-    int[] ids = scratch.freshIds;
-    long[] offsets = scratch.freshOffsets;
-    int count = 0;
-    for (int j = 0; j < size; j++) {
-      int candidate = graph.neighbor(node, layer, j);
-      if (visited == null || visited.visit(candidate)) {
-        ids[count] = candidate;
-        offsets[count++] = graph.vectorAt(candidate);
-      }
-    }
-    return count;
   }
 
   /**
@@ -164,7 +139,7 @@ final class GraphInserter {
       }
       int current = candidates.topId();
       candidates.pop();
-      int freshCount = claimNeighbors(scratch, current, layer, visited);
+      int freshCount = searcher.claimNeighbors(scratch, current, layer, visited);
       int[] fresh = scratch.freshIds;
       float[] distances = scratch.freshDistances;
       distance.betweenAll(query, 0, graph.level0(), scratch.freshOffsets, freshCount, distances);

@@ -43,17 +43,10 @@ final class GraphSearcher {
       boolean changed = true;
       while (changed) {
         changed = false;
-        int from = current;
-        int size = graph.countAcquire(from, level);
-        scratch.fresh(size);
-        long[] offsets = scratch.freshOffsets;
+        int size = claimNeighbors(scratch, current, level, null);
         int[] ids = scratch.freshIds;
-        for (int j = 0; j < size; j++) {
-          ids[j] = graph.neighbor(from, level, j);
-          offsets[j] = graph.vectorAt(ids[j]);
-        }
         float[] distances = scratch.freshDistances;
-        distance.betweenAll(query, 0, vectors, offsets, size, distances);
+        distance.betweenAll(query, 0, vectors, scratch.freshOffsets, size, distances);
         scratch.hopCount++;
         scratch.distanceCount += size;
         for (int j = 0; j < size; j++) {
@@ -100,23 +93,12 @@ final class GraphSearcher {
     visited.visit(entry);
     long distances = 1;
     while (beam.hasUnexpanded()) {
-      int current = beam.expandNext();
-      int size = graph.countAcquire(current, layer);
       // claim the unvisited neighbours first, then compute their distances together (several vectors
       // streamed at once); the distances do not depend on the decisions, so the order is hnswlib's
-      scratch.fresh(size);
+      int freshCount = claimNeighbors(scratch, beam.expandNext(), layer, visited);
       int[] fresh = scratch.freshIds;
-      long[] offsets = scratch.freshOffsets;
-      int freshCount = 0;
-      for (int j = 0; j < size; j++) {
-        int candidate = graph.neighbor(current, layer, j);
-        if (visited.visit(candidate)) {
-          fresh[freshCount] = candidate;
-          offsets[freshCount++] = graph.vectorAt(candidate);
-        }
-      }
       float[] freshDistances = scratch.freshDistances;
-      distance.betweenAll(query, 0, vectors, offsets, freshCount, freshDistances);
+      distance.betweenAll(query, 0, vectors, scratch.freshOffsets, freshCount, freshDistances);
       distances += freshCount;
       for (int j = 0; j < freshCount; j++) {
         float d = freshDistances[j];
@@ -126,6 +108,31 @@ final class GraphSearcher {
       }
     }
     return beam.irregular() ? -1 : distances;
+  }
+
+  /**
+   * Copies a node's neighbours at {@code layer} (only those not yet in {@code visited}, which it marks,
+   * unless that is null) into the scratch's fresh ids and offsets; returns their number.
+   *
+   * <p>Without the node's lock, for searches and inserts alike (hnswlib locks in inserts): a list being
+   * rewritten by another thread reads as a mix of its old and new ids, every one a linked node, and a
+   * single thread never sees one. The lock's compare-and-set at every hop cost a few per cent of a
+   * one-thread build.
+   */
+  int claimNeighbors(Scratch scratch, int node, int layer, VisitedSet visited) {
+    int size = graph.countAcquire(node, layer);
+    scratch.fresh(size);
+    int[] ids = scratch.freshIds;
+    long[] offsets = scratch.freshOffsets;
+    int count = 0;
+    for (int j = 0; j < size; j++) {
+      int candidate = graph.neighbor(node, layer, j);
+      if (visited == null || visited.visit(candidate)) {
+        ids[count] = candidate;
+        offsets[count++] = graph.vectorAt(candidate);
+      }
+    }
+    return count;
   }
 
   private void searchBaseLayer(
@@ -161,23 +168,11 @@ final class GraphSearcher {
       }
       int current = candidates.topId();
       candidates.pop();
-      int size = graph.countAcquire(current, 0);
       hops++;
-      // claim the unvisited neighbours first, then compute their distances together (several vectors
-      // streamed at once); the distances do not depend on the decisions, so the order is hnswlib's
-      scratch.fresh(size);
+      int freshCount = claimNeighbors(scratch, current, 0, visited);
       int[] fresh = scratch.freshIds;
-      long[] offsets = scratch.freshOffsets;
-      int freshCount = 0;
-      for (int j = 0; j < size; j++) {
-        int candidate = graph.level0Neighbor(current, j);
-        if (visited.visit(candidate)) {
-          fresh[freshCount] = candidate;
-          offsets[freshCount++] = graph.vectorAt(candidate);
-        }
-      }
       float[] freshDistances = scratch.freshDistances;
-      distance.betweenAll(query, 0, vectors, offsets, freshCount, freshDistances);
+      distance.betweenAll(query, 0, vectors, scratch.freshOffsets, freshCount, freshDistances);
       distances += freshCount;
       for (int j = 0; j < freshCount; j++) {
         int candidate = fresh[j];
