@@ -10,9 +10,9 @@ import java.util.Arrays;
  * ends the search where this array runs out of unexpanded nodes. An insertion is a binary search and
  * one short array move; the two heaps cost two sifts of unpredictable branches.
  *
- * <p>When distances tie, which of the tied nodes hnswlib keeps depends on its heaps' layout, so the
- * beam reports a tie (or a NaN) through {@link #irregular()} and the caller searches again with
- * {@link StdHeap}s.
+ * <p>When distances tie, which of the tied nodes hnswlib expands first or drops depends on its heaps'
+ * layout, so the beam reports such a tie (or a NaN) through {@link #irregular()} and the caller
+ * searches again with {@link StdHeap}s.
  */
 final class Beam {
   // an entry is the distance's order-preserving int high, the node id low, with bit 31 set once expanded
@@ -26,6 +26,9 @@ final class Beam {
   private int next;
   private int expansions;
   private boolean irregular;
+  // a node dropped at the same distance as the farthest kept one, and that distance
+  private boolean droppedTie;
+  private int droppedTieOrder;
 
   Beam(int initialCapacity) {
     entries = new long[Math.max(4, initialCapacity)];
@@ -38,6 +41,7 @@ final class Beam {
     next = 0;
     expansions = 0;
     irregular = false;
+    droppedTie = false;
   }
 
   int size() {
@@ -59,10 +63,13 @@ final class Beam {
     long entry = ((long) order << 32) | node;
     long lastOfOrder = ((long) order << 32) | 0xFFFF_FFFFL;
     int low = position(lastOfOrder);
-    if (low > 0 && (int) (entries[low - 1] >> 32) == order) {
-      irregular = true;
-    }
     if (size == capacity) {
+      // hnswlib drops one of the farthest; which one, when two tie, its heap's layout decides. That
+      // matters only while the other is still kept (see expandNext)
+      if (size > 1 && (int) (entries[size - 2] >> 32) == (int) (entries[size - 1] >> 32)) {
+        droppedTieOrder = (int) (entries[size - 1] >> 32);
+        droppedTie = true;
+      }
       size--;
     } else if (size == entries.length) {
       entries = Arrays.copyOf(entries, 2 * size);
@@ -71,6 +78,9 @@ final class Beam {
     entries[low] = entry;
     size++;
     farthest = distanceAt(size - 1);
+    if (droppedTie && (int) (entries[size - 1] >> 32) < droppedTieOrder) {
+      droppedTie = false;
+    }
     if (low < next) {
       next = low;
     }
@@ -98,10 +108,18 @@ final class Beam {
   int expandNext() {
     long entry = entries[next];
     entries[next] = entry | EXPANDED;
+    // hnswlib expands a dropped node too when it reaches one at the kept farthest distance
+    if (droppedTie && (int) (entry >> 32) >= droppedTieOrder) {
+      irregular = true;
+    }
     expansions++;
     do {
       next++;
     } while (next < size && (entries[next] & EXPANDED) != 0);
+    // hnswlib pops one of the nearest unexpanded; which one, when two tie, its heap's layout decides
+    if (next < size && (int) (entries[next] >> 32) == (int) (entry >> 32)) {
+      irregular = true;
+    }
     return (int) (entry & ID_MASK);
   }
 
@@ -110,9 +128,17 @@ final class Beam {
     return expansions;
   }
 
-  /** True if two kept distances tied or one was NaN: hnswlib's heaps decide such searches. */
+  /**
+   * True if a NaN was kept or hnswlib's heaps would have chosen between nodes at equal distances: the
+   * nearest unexpanded ones, or the farthest when one had to go. Ties elsewhere change nothing.
+   */
   boolean irregular() {
-    return irregular;
+    return irregular || droppedTie;
+  }
+
+  /** True if the nodes at positions {@code i} and {@code i + 1} are at the same distance. */
+  boolean tiesNext(int i) {
+    return (int) (entries[i] >> 32) == (int) (entries[i + 1] >> 32);
   }
 
   float distanceAt(int i) {

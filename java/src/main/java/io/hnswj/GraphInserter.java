@@ -65,7 +65,8 @@ final class GraphInserter {
     int[][] pending = scratch.pendingLinks(topLayer + 1, m);
     int[] pendingCounts = scratch.pendingCounts;
     for (int layer = topLayer; layer >= 0; layer--) {
-      if (!hasDeletions && searcher.searchBeam(scratch, query, current, layer, efConstruction) >= 0) {
+      if (!hasDeletions && searcher.searchBeam(scratch, query, current, layer, efConstruction) >= 0
+          && !fewWithTies(scratch.beam)) {
         pendingCounts[layer] = selectOnBeamAndLinkOwn(scratch, node, layer, pending[layer]);
       } else {
         StdHeap top = scratch.top;
@@ -192,15 +193,32 @@ final class GraphInserter {
     return count;
   }
 
+  // fewer candidates than M are linked in the order hnswlib's result heap pops them, which for equal
+  // distances its layout decides
+  private boolean fewWithTies(Beam beam) {
+    for (int i = 0; i + 1 < beam.size() && beam.size() < m; i++) {
+      if (beam.tiesNext(i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * As {@link #selectAndLinkOwn} for the candidates a search left in the scratch's {@link Beam}
-   * (never an update); without ties, hnswlib's heap pops them in the order reversed here.
+   * (never an update): the selection goes through a heap as hnswlib's does, so that equal distances
+   * come out in its order.
    */
   private int selectOnBeamAndLinkOwn(Scratch scratch, int node, int layer, int[] selected) {
     int count = selector.select(scratch, scratch.beam, m);
-    int[] nearestFirst = scratch.acceptedIds;
+    StdHeap top = scratch.top;
+    top.clear();
     for (int i = 0; i < count; i++) {
-      selected[i] = nearestFirst[count - 1 - i];
+      top.push(scratch.acceptedDistances[i], scratch.acceptedIds[i]);
+    }
+    for (int i = 0; i < count; i++) {
+      selected[i] = top.topId();
+      top.pop();
     }
     writeOwnList(node, layer, false, selected, count);
     return count;

@@ -60,8 +60,9 @@ final class GraphSearcher {
     }
     if (!hasDeletions && filter == null) {
       long distances = searchBeam(scratch, query, current, 0, Math.max(ef, k));
-      if (distances >= 0) {
-        Beam beam = scratch.beam;
+      Beam beam = scratch.beam;
+      // which of two nodes tied at the k-th distance hnswlib keeps, its heap's layout decides
+      if (distances >= 0 && !(beam.size() > k && beam.tiesNext(k - 1))) {
         scratch.distanceCount += distances;
         scratch.hopCount += beam.expansions();
         for (int i = 0, n = Math.min(k, beam.size()); i < n; i++) {

@@ -62,8 +62,14 @@ final class NeighborSelector {
       return 0;
     }
     long[] keys = scratch.sortKeys(n);
+    boolean sorted = true;
     for (int i = 0; i < n; i++) {
       keys[n - 1 - i] = sortKey(candidates.distanceAt(i), candidates.nodeAt(i));
+      sorted &= i == 0 || keys[n - 1 - i] < keys[n - i];
+    }
+    if (!sorted) {
+      // equal distances: the beam does not keep them in the heuristic's order (higher id first)
+      Arrays.sort(keys, 0, n);
     }
     return selectSorted(scratch, keys, n, limit);
   }

@@ -56,23 +56,41 @@ class BeamTest {
   }
 
   @Test
-  void reportsTiesAndNaN() {
+  void reportsTheTiesHnswlibsHeapsWouldDecide() {
     Beam beam = new Beam(4);
     beam.reset(8);
     beam.insert(1f, 1);
     beam.insert(2f, 2);
-    assertFalse(beam.irregular());
     beam.insert(2f, 3);
-    assertTrue(beam.irregular(), "equal distances");
+    assertEquals(1, beam.expandNext());
+    assertFalse(beam.irregular(), "a tie behind the nearest unexpanded node changes nothing yet");
+    beam.expandNext();
+    assertTrue(beam.irregular(), "two nearest unexpanded nodes at one distance");
+
+    beam.reset(3);
+    beam.insert(1f, 1);
+    beam.insert(3f, 2);
+    beam.insert(3f, 3);
+    assertFalse(beam.irregular());
+    beam.insert(2f, 4);
+    assertTrue(beam.irregular(), "one of two farthest nodes at one distance dropped, the other kept");
+    beam.insert(1.5f, 5);
+    assertFalse(beam.irregular(), "both gone: which went first changes nothing");
 
     beam.reset(8);
     beam.insert(-0.0f, 1);
     beam.insert(0.0f, 2);
+    beam.expandNext();
     assertTrue(beam.irregular(), "-0.0 and 0.0 compare equal");
 
     beam.reset(8);
     beam.insert(Float.NaN, 1);
     assertTrue(beam.irregular(), "NaN");
+
+    beam.reset(8);
+    beam.insert(1f, 1);
+    beam.insert(1f, 2);
+    assertTrue(beam.tiesNext(0));
   }
 
   @Test
