@@ -65,12 +65,17 @@ class ConcurrencyTest {
       List<Thread> threads = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         threads.add(new Thread(() -> {
+          // each writer deletes labels it added itself: one the other writer took may not be added yet
+          List<Integer> own = new ArrayList<>();
+          int ownDeleted = 0;
           try {
             for (int i; (i = next.getAndIncrement()) < n; ) {
               index.add(data[i], i);
+              own.add(i);
               if (i % 10 == 0) {
-                index.markDeleted(i / 2);
-                deleted.add(i / 2);
+                int victim = own.get(ownDeleted++);
+                index.markDeleted(victim);
+                deleted.add(victim);
               }
             }
           } catch (Throwable t) {
