@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * heuristic when a list is full, and in-place updates that repair the neighbourhood.
  *
  * <p>Thread-safe as hnswlib is: per-node locks guard the writes to link lists (searches read them
- * without, see {@link GraphSearcher#claimNeighbors}); the caller holds the node's lock for a whole insert and the
+ * without, see {@link GraphSearcher#measureNeighbors}); the caller holds the node's lock for a whole insert and the
  * {@code globalLock} when the new node may become the entry point.
  */
 final class GraphInserter {
@@ -96,10 +96,9 @@ final class GraphInserter {
       boolean changed = true;
       while (changed) {
         changed = false;
-        int size = searcher.claimNeighbors(scratch, current, layer, null);
+        int size = searcher.measureNeighbors(scratch, query, current, layer, null);
         int[] ids = scratch.freshIds;
         float[] distances = scratch.freshDistances;
-        distance.betweenAll(query, 0, graph.level0(), scratch.freshOffsets, size, distances);
         for (int j = 0; j < size; j++) {
           if (distances[j] < currentDistance) {
             currentDistance = distances[j];
@@ -140,10 +139,9 @@ final class GraphInserter {
       }
       int current = candidates.topId();
       candidates.pop();
-      int freshCount = searcher.claimNeighbors(scratch, current, layer, visited);
+      int freshCount = searcher.measureNeighbors(scratch, query, current, layer, visited);
       int[] fresh = scratch.freshIds;
       float[] distances = scratch.freshDistances;
-      distance.betweenAll(query, 0, graph.level0(), scratch.freshOffsets, freshCount, distances);
       for (int j = 0; j < freshCount; j++) {
         int candidate = fresh[j];
         float d = distances[j];
@@ -184,19 +182,26 @@ final class GraphInserter {
    */
   private int selectAndLinkOwn(Scratch scratch, int node, StdHeap top, int layer, boolean isUpdate, int[] selected) {
     selector.select(scratch, top, m);
-    int count = top.size();
-    for (int i = 0; i < count; i++) {
-      selected[i] = top.topId();
-      top.pop();
-    }
-    writeOwnList(node, layer, isUpdate, selected, count);
-    return count;
+    return linkOwn(node, top, layer, isUpdate, selected);
+  }
+
+  /**
+   * As {@link #selectAndLinkOwn} for the candidates a search left in the scratch's {@link Beam} (never
+   * an update); the selection goes through a heap as hnswlib's does, so that equal distances among
+   * the selected come out in its order.
+   */
+  private int selectOnBeamAndLinkOwn(Scratch scratch, int node, int layer, int[] selected) {
+    selector.select(scratch, scratch.beam, m, scratch.top);
+    return linkOwn(node, scratch.top, layer, false, selected);
   }
 
   // fewer candidates than M are linked in the order hnswlib's result heap pops them, which for equal
   // distances its layout decides
   private boolean fewWithTies(Beam beam) {
-    for (int i = 0; i + 1 < beam.size() && beam.size() < m; i++) {
+    if (beam.size() >= m) {
+      return false;
+    }
+    for (int i = 0; i + 1 < beam.size(); i++) {
       if (beam.tiesNext(i)) {
         return true;
       }
@@ -204,23 +209,15 @@ final class GraphInserter {
     return false;
   }
 
-  /**
-   * As {@link #selectAndLinkOwn} for the candidates a search left in the scratch's {@link Beam}
-   * (never an update): the selection goes through a heap as hnswlib's does, so that equal distances
-   * come out in its order.
-   */
-  private int selectOnBeamAndLinkOwn(Scratch scratch, int node, int layer, int[] selected) {
-    int count = selector.select(scratch, scratch.beam, m);
-    StdHeap top = scratch.top;
-    top.clear();
+  // empties the selection into {@code selected}, farthest first as hnswlib pops it, and writes that as
+  // the node's list; returns how many
+  private int linkOwn(int node, StdHeap selection, int layer, boolean isUpdate, int[] selected) {
+    int count = selection.size();
     for (int i = 0; i < count; i++) {
-      top.push(scratch.acceptedDistances[i], scratch.acceptedIds[i]);
+      selected[i] = selection.topId();
+      selection.pop();
     }
-    for (int i = 0; i < count; i++) {
-      selected[i] = top.topId();
-      top.pop();
-    }
-    writeOwnList(node, layer, false, selected, count);
+    writeOwnList(node, layer, isUpdate, selected, count);
     return count;
   }
 

@@ -43,10 +43,9 @@ final class GraphSearcher {
       boolean changed = true;
       while (changed) {
         changed = false;
-        int size = claimNeighbors(scratch, current, level, null);
+        int size = measureNeighbors(scratch, query, current, level, null);
         int[] ids = scratch.freshIds;
         float[] distances = scratch.freshDistances;
-        distance.betweenAll(query, 0, vectors, scratch.freshOffsets, size, distances);
         scratch.hopCount++;
         scratch.distanceCount += size;
         for (int j = 0; j < size; j++) {
@@ -94,12 +93,9 @@ final class GraphSearcher {
     visited.visit(entry);
     long distances = 1;
     while (beam.hasUnexpanded()) {
-      // claim the unvisited neighbours first, then compute their distances together (several vectors
-      // streamed at once); the distances do not depend on the decisions, so the order is hnswlib's
-      int freshCount = claimNeighbors(scratch, beam.expandNext(), layer, visited);
+      int freshCount = measureNeighbors(scratch, query, beam.expandNext(), layer, visited);
       int[] fresh = scratch.freshIds;
       float[] freshDistances = scratch.freshDistances;
-      distance.betweenAll(query, 0, vectors, scratch.freshOffsets, freshCount, freshDistances);
       distances += freshCount;
       for (int j = 0; j < freshCount; j++) {
         float d = freshDistances[j];
@@ -113,14 +109,17 @@ final class GraphSearcher {
 
   /**
    * Copies a node's neighbours at {@code layer} (only those not yet in {@code visited}, which it marks,
-   * unless that is null) into the scratch's fresh ids and offsets; returns their number.
+   * unless that is null) into the scratch's fresh ids and their distances to {@code query} into its
+   * fresh distances; returns their number. The neighbours are claimed first and their distances
+   * computed together (several vectors streamed at once); the distances do not depend on the search's
+   * decisions, so the order stays hnswlib's.
    *
    * <p>Without the node's lock, for searches and inserts alike (hnswlib locks in inserts): a list being
    * rewritten by another thread reads as a mix of its old and new ids, every one a linked node, and a
    * single thread never sees one. The lock's compare-and-set at every hop cost a few per cent of a
    * one-thread build.
    */
-  int claimNeighbors(Scratch scratch, int node, int layer, VisitedSet visited) {
+  int measureNeighbors(Scratch scratch, MemorySegment query, int node, int layer, VisitedSet visited) {
     int size = graph.countAcquire(node, layer);
     scratch.fresh(size);
     int[] ids = scratch.freshIds;
@@ -133,6 +132,7 @@ final class GraphSearcher {
         offsets[count++] = graph.vectorAt(candidate);
       }
     }
+    distance.betweenAll(query, 0, graph.level0(), offsets, count, scratch.freshDistances);
     return count;
   }
 
@@ -170,10 +170,9 @@ final class GraphSearcher {
       int current = candidates.topId();
       candidates.pop();
       hops++;
-      int freshCount = claimNeighbors(scratch, current, 0, visited);
+      int freshCount = measureNeighbors(scratch, query, current, 0, visited);
       int[] fresh = scratch.freshIds;
       float[] freshDistances = scratch.freshDistances;
-      distance.betweenAll(query, 0, vectors, scratch.freshOffsets, freshCount, freshDistances);
       distances += freshCount;
       for (int j = 0; j < freshCount; j++) {
         int candidate = fresh[j];

@@ -38,28 +38,25 @@ final class NeighborSelector {
     Arrays.sort(keys, 0, n);
     int accepted = selectSorted(scratch, keys, n, limit);
     candidates.clear();
-    for (int r = 0; r < accepted; r++) {
-      candidates.push(scratch.acceptedDistances[r], scratch.acceptedIds[r]);
-    }
+    pushAccepted(scratch, accepted, candidates);
   }
 
   /**
    * As {@link #select(Scratch, StdHeap, int)} for candidates a {@link Beam} holds, which are sorted
-   * already: leaves the selection in the scratch's accepted ids and distances, nearest first, and
-   * returns its size.
+   * already: pushes the selection into the emptied {@code selection} in the order hnswlib pushes it
+   * (all candidates, nearest first, when fewer than {@code limit}).
    */
-  int select(Scratch scratch, Beam candidates, int limit) {
+  void select(Scratch scratch, Beam candidates, int limit, StdHeap selection) {
     int n = candidates.size();
-    scratch.ensureAccepted(Math.max(n, limit));
+    selection.clear();
     if (n < limit) {
       for (int i = 0; i < n; i++) {
-        scratch.acceptedIds[i] = candidates.nodeAt(i);
-        scratch.acceptedDistances[i] = candidates.distanceAt(i);
+        selection.push(candidates.distanceAt(i), candidates.nodeAt(i));
       }
-      return n;
+      return;
     }
     if (limit <= 0) {
-      return 0;
+      return;
     }
     long[] keys = scratch.sortKeys(n);
     boolean sorted = true;
@@ -71,7 +68,14 @@ final class NeighborSelector {
       // equal distances: the beam does not keep them in the heuristic's order (higher id first)
       Arrays.sort(keys, 0, n);
     }
-    return selectSorted(scratch, keys, n, limit);
+    pushAccepted(scratch, selectSorted(scratch, keys, n, limit), selection);
+  }
+
+  // the accepted neighbours in acceptance order, as hnswlib pushes its return list back
+  private static void pushAccepted(Scratch scratch, int accepted, StdHeap selection) {
+    for (int r = 0; r < accepted; r++) {
+      selection.push(scratch.acceptedDistances[r], scratch.acceptedIds[r]);
+    }
   }
 
   // (-distance, id) as one sortable long: ascending order is hnswlib's pop order reversed
