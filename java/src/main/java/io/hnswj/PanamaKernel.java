@@ -16,12 +16,16 @@ import jdk.incubator.vector.VectorSpecies;
  * floats or more would be left over (as GloVe's 100 dimensions leave four), then the last floats
  * scalar. Results differ from hnswlib's in the last bits only.
  *
- * <p>The batch methods stream four vectors at once against one load of the query (a batch's last two
- * or three: two at once, then one): four independent streams keep the memory system busy where a
+ * <p>The batch methods stream eight vectors at once against one load of the query (a batch's last one
+ * to seven: four at once, then two, then one): independent streams keep the memory system busy where a
  * single loop waits on each cache miss (measured on random 256-d vectors: about 48 ns per distance in
- * fours, 75 ns one at a time, 100 ns with the earlier four accumulators per vector). Every vector is
- * summed in exactly the single call's order, so batch and single results are identical and the graph
- * does not depend on which path computed a distance.
+ * fours, 75 ns one at a time, 100 ns with the earlier four accumulators per vector). Eight rather than
+ * four because a four's loop at 128 dimensions is about as many instructions as the core keeps in
+ * flight: the next four's first loads had to wait for this four's misses, where eight issue theirs
+ * together. PairedBench against hnswlib on the full graphs, medians of alternating JVMs at ef 10, 40
+ * and 320: W2 1.19, 1.24, 1.24x with fours, 1.29, 1.29, 1.24x with eights; W5 1.10, 1.11, 1.09x and
+ * 1.20, 1.22, 1.19x. Sixteen exceed C2's inlining budget and box their vectors: eight times slower. Every vector is summed in exactly the single call's order, so batch and single results
+ * are identical and the graph does not depend on which path computed a distance.
  *
  * <p>Each vector is first sliced to exactly its bytes and walked with a {@code long} byte index: C2
  * then hoists the segment bounds checks out of the loop.
@@ -41,19 +45,19 @@ final class PanamaKernel implements DistanceKernel {
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final int LANES = SPECIES.length();
   private static final VectorSpecies<Float> QUARTER = FloatVector.SPECIES_128;
-  /** Where the batch methods keep their heads' products in the lane buffer: after four vectors' lanes. */
-  private static final int HEADS = 4 * LANES;
+  /** Where the batch methods keep their heads' products in the lane buffer: after eight vectors' lanes. */
+  private static final int HEADS = 8 * LANES;
 
   static final PanamaKernel INSTANCE = new PanamaKernel();
 
   /**
-   * Per thread, where the batch methods store their four accumulators' lanes and their heads' products.
-   * Allocated per call, this array was three quarters of all allocation during a build (the quads are
+   * Per thread, where the batch methods store their accumulators' lanes and their heads' products.
+   * Allocated per call, this array was three quarters of all allocation during a build (the fours were
    * not inlined, so it escapes): hundreds of MB/s streamed through the caches the graph needs, more so
    * with two threads.
    */
   private static final ThreadLocal<float[]> LANE_BUFFER =
-      ThreadLocal.withInitial(() -> new float[HEADS + 16]);
+      ThreadLocal.withInitial(() -> new float[HEADS + 32]);
 
   private PanamaKernel() {}
 
@@ -150,6 +154,9 @@ final class PanamaKernel implements DistanceKernel {
     long bytes = 4L * dim;
     float[] lanes = LANE_BUFFER.get();
     int n = 0;
+    for (; n + 8 <= count; n += 8) {
+      squareOctet(a, aOffset, base, offsets, n, bytes, out, lanes);
+    }
     for (; n + 4 <= count; n += 4) {
       squareQuad(a, aOffset, base, offsets, n, bytes, out, lanes);
     }
@@ -166,6 +173,123 @@ final class PanamaKernel implements DistanceKernel {
   // inlining budget. That budget still runs out before the end of the method: a vector operation of
   // ours left as a call there would box its vector, so the loads are the JDK's own (@ForceInline, which
   // C2 inlines later rather than refuse) and what follows the loop takes no vector and no slice.
+  private static void squareOctet(MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int n,
+      long bytes, float[] out, float[] lanes) {
+    MemorySegment x = a.asSlice(aOffset, bytes);
+    MemorySegment y0 = base.asSlice(offsets[n], bytes);
+    MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
+    MemorySegment y2 = base.asSlice(offsets[n + 2], bytes);
+    MemorySegment y3 = base.asSlice(offsets[n + 3], bytes);
+    MemorySegment y4 = base.asSlice(offsets[n + 4], bytes);
+    MemorySegment y5 = base.asSlice(offsets[n + 5], bytes);
+    MemorySegment y6 = base.asSlice(offsets[n + 6], bytes);
+    MemorySegment y7 = base.asSlice(offsets[n + 7], bytes);
+    long i = headBytes(bytes);
+    if (i != 0) {
+      FloatVector q = fromMemorySegment(QUARTER, x, 0, LE);
+      FloatVector d0 = q.sub(fromMemorySegment(QUARTER, y0, 0, LE));
+      d0.mul(d0).intoArray(lanes, HEADS);
+      FloatVector d1 = q.sub(fromMemorySegment(QUARTER, y1, 0, LE));
+      d1.mul(d1).intoArray(lanes, HEADS + 4);
+      FloatVector d2 = q.sub(fromMemorySegment(QUARTER, y2, 0, LE));
+      d2.mul(d2).intoArray(lanes, HEADS + 8);
+      FloatVector d3 = q.sub(fromMemorySegment(QUARTER, y3, 0, LE));
+      d3.mul(d3).intoArray(lanes, HEADS + 12);
+      FloatVector d4 = q.sub(fromMemorySegment(QUARTER, y4, 0, LE));
+      d4.mul(d4).intoArray(lanes, HEADS + 16);
+      FloatVector d5 = q.sub(fromMemorySegment(QUARTER, y5, 0, LE));
+      d5.mul(d5).intoArray(lanes, HEADS + 20);
+      FloatVector d6 = q.sub(fromMemorySegment(QUARTER, y6, 0, LE));
+      d6.mul(d6).intoArray(lanes, HEADS + 24);
+      FloatVector d7 = q.sub(fromMemorySegment(QUARTER, y7, 0, LE));
+      d7.mul(d7).intoArray(lanes, HEADS + 28);
+    }
+    FloatVector zero = FloatVector.zero(SPECIES);
+    FloatVector even0 = zero;
+    FloatVector odd0 = zero;
+    FloatVector even1 = zero;
+    FloatVector odd1 = zero;
+    FloatVector even2 = zero;
+    FloatVector odd2 = zero;
+    FloatVector even3 = zero;
+    FloatVector odd3 = zero;
+    FloatVector even4 = zero;
+    FloatVector odd4 = zero;
+    FloatVector even5 = zero;
+    FloatVector odd5 = zero;
+    FloatVector even6 = zero;
+    FloatVector odd6 = zero;
+    FloatVector even7 = zero;
+    FloatVector odd7 = zero;
+    if (oddSteps(bytes)) {
+      FloatVector q = fromMemorySegment(SPECIES, x, i, LE);
+      FloatVector d0 = q.sub(fromMemorySegment(SPECIES, y0, i, LE));
+      even0 = d0.mul(d0);
+      FloatVector d1 = q.sub(fromMemorySegment(SPECIES, y1, i, LE));
+      even1 = d1.mul(d1);
+      FloatVector d2 = q.sub(fromMemorySegment(SPECIES, y2, i, LE));
+      even2 = d2.mul(d2);
+      FloatVector d3 = q.sub(fromMemorySegment(SPECIES, y3, i, LE));
+      even3 = d3.mul(d3);
+      FloatVector d4 = q.sub(fromMemorySegment(SPECIES, y4, i, LE));
+      even4 = d4.mul(d4);
+      FloatVector d5 = q.sub(fromMemorySegment(SPECIES, y5, i, LE));
+      even5 = d5.mul(d5);
+      FloatVector d6 = q.sub(fromMemorySegment(SPECIES, y6, i, LE));
+      even6 = d6.mul(d6);
+      FloatVector d7 = q.sub(fromMemorySegment(SPECIES, y7, i, LE));
+      even7 = d7.mul(d7);
+      i += STEP;
+    }
+    for (long end = wholeStepsEnd(bytes); i < end; i += 2 * STEP) {
+      FloatVector q0 = fromMemorySegment(SPECIES, x, i, LE);
+      FloatVector q1 = fromMemorySegment(SPECIES, x, i + STEP, LE);
+      FloatVector d;
+      d = q0.sub(fromMemorySegment(SPECIES, y0, i, LE));
+      even0 = d.fma(d, even0);
+      d = q0.sub(fromMemorySegment(SPECIES, y1, i, LE));
+      even1 = d.fma(d, even1);
+      d = q0.sub(fromMemorySegment(SPECIES, y2, i, LE));
+      even2 = d.fma(d, even2);
+      d = q0.sub(fromMemorySegment(SPECIES, y3, i, LE));
+      even3 = d.fma(d, even3);
+      d = q0.sub(fromMemorySegment(SPECIES, y4, i, LE));
+      even4 = d.fma(d, even4);
+      d = q0.sub(fromMemorySegment(SPECIES, y5, i, LE));
+      even5 = d.fma(d, even5);
+      d = q0.sub(fromMemorySegment(SPECIES, y6, i, LE));
+      even6 = d.fma(d, even6);
+      d = q0.sub(fromMemorySegment(SPECIES, y7, i, LE));
+      even7 = d.fma(d, even7);
+      d = q1.sub(fromMemorySegment(SPECIES, y0, i + STEP, LE));
+      odd0 = d.fma(d, odd0);
+      d = q1.sub(fromMemorySegment(SPECIES, y1, i + STEP, LE));
+      odd1 = d.fma(d, odd1);
+      d = q1.sub(fromMemorySegment(SPECIES, y2, i + STEP, LE));
+      odd2 = d.fma(d, odd2);
+      d = q1.sub(fromMemorySegment(SPECIES, y3, i + STEP, LE));
+      odd3 = d.fma(d, odd3);
+      d = q1.sub(fromMemorySegment(SPECIES, y4, i + STEP, LE));
+      odd4 = d.fma(d, odd4);
+      d = q1.sub(fromMemorySegment(SPECIES, y5, i + STEP, LE));
+      odd5 = d.fma(d, odd5);
+      d = q1.sub(fromMemorySegment(SPECIES, y6, i + STEP, LE));
+      odd6 = d.fma(d, odd6);
+      d = q1.sub(fromMemorySegment(SPECIES, y7, i + STEP, LE));
+      odd7 = d.fma(d, odd7);
+    }
+    even0.add(odd0).intoArray(lanes, 0 * LANES);
+    even1.add(odd1).intoArray(lanes, 1 * LANES);
+    even2.add(odd2).intoArray(lanes, 2 * LANES);
+    even3.add(odd3).intoArray(lanes, 3 * LANES);
+    even4.add(odd4).intoArray(lanes, 4 * LANES);
+    even5.add(odd5).intoArray(lanes, 5 * LANES);
+    even6.add(odd6).intoArray(lanes, 6 * LANES);
+    even7.add(odd7).intoArray(lanes, 7 * LANES);
+    finishSquares(lanes, a, aOffset, base, offsets, n, 8, i, bytes, out);
+  }
+
+  /** {@link #squareOctet} for four vectors: a batch's leftovers, four streams instead of one. */
   private static void squareQuad(MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int n,
       long bytes, float[] out, float[] lanes) {
     MemorySegment x = a.asSlice(aOffset, bytes);
@@ -177,7 +301,7 @@ final class PanamaKernel implements DistanceKernel {
     if (i != 0) {
       FloatVector q = fromMemorySegment(QUARTER, x, 0, LE);
       FloatVector d0 = q.sub(fromMemorySegment(QUARTER, y0, 0, LE));
-      d0.mul(d0).intoArray(lanes, HEADS + 0);
+      d0.mul(d0).intoArray(lanes, HEADS);
       FloatVector d1 = q.sub(fromMemorySegment(QUARTER, y1, 0, LE));
       d1.mul(d1).intoArray(lanes, HEADS + 4);
       FloatVector d2 = q.sub(fromMemorySegment(QUARTER, y2, 0, LE));
@@ -234,7 +358,7 @@ final class PanamaKernel implements DistanceKernel {
     finishSquares(lanes, a, aOffset, base, offsets, n, 4, i, bytes, out);
   }
 
-  /** {@link #squareQuad} for two vectors: the leftovers of a batch, two streams instead of one. */
+  /** {@link #squareOctet} for two vectors, as {@link #squareQuad}. */
   private static void squarePair(MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int n,
       long bytes, float[] out, float[] lanes) {
     MemorySegment x = a.asSlice(aOffset, bytes);
@@ -244,7 +368,7 @@ final class PanamaKernel implements DistanceKernel {
     if (i != 0) {
       FloatVector q = fromMemorySegment(QUARTER, x, 0, LE);
       FloatVector d0 = q.sub(fromMemorySegment(QUARTER, y0, 0, LE));
-      d0.mul(d0).intoArray(lanes, HEADS + 0);
+      d0.mul(d0).intoArray(lanes, HEADS);
       FloatVector d1 = q.sub(fromMemorySegment(QUARTER, y1, 0, LE));
       d1.mul(d1).intoArray(lanes, HEADS + 4);
     }
@@ -285,6 +409,9 @@ final class PanamaKernel implements DistanceKernel {
     long bytes = 4L * dim;
     float[] lanes = LANE_BUFFER.get();
     int n = 0;
+    for (; n + 8 <= count; n += 8) {
+      dotOctet(a, aOffset, base, offsets, n, bytes, out, lanes);
+    }
     for (; n + 4 <= count; n += 4) {
       dotQuad(a, aOffset, base, offsets, n, bytes, out, lanes);
     }
@@ -297,6 +424,91 @@ final class PanamaKernel implements DistanceKernel {
     }
   }
 
+  /** {@link #squareOctet} for dot products. */
+  private static void dotOctet(MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int n,
+      long bytes, float[] out, float[] lanes) {
+    MemorySegment x = a.asSlice(aOffset, bytes);
+    MemorySegment y0 = base.asSlice(offsets[n], bytes);
+    MemorySegment y1 = base.asSlice(offsets[n + 1], bytes);
+    MemorySegment y2 = base.asSlice(offsets[n + 2], bytes);
+    MemorySegment y3 = base.asSlice(offsets[n + 3], bytes);
+    MemorySegment y4 = base.asSlice(offsets[n + 4], bytes);
+    MemorySegment y5 = base.asSlice(offsets[n + 5], bytes);
+    MemorySegment y6 = base.asSlice(offsets[n + 6], bytes);
+    MemorySegment y7 = base.asSlice(offsets[n + 7], bytes);
+    long i = headBytes(bytes);
+    if (i != 0) {
+      FloatVector q = fromMemorySegment(QUARTER, x, 0, LE);
+      q.mul(fromMemorySegment(QUARTER, y0, 0, LE)).intoArray(lanes, HEADS);
+      q.mul(fromMemorySegment(QUARTER, y1, 0, LE)).intoArray(lanes, HEADS + 4);
+      q.mul(fromMemorySegment(QUARTER, y2, 0, LE)).intoArray(lanes, HEADS + 8);
+      q.mul(fromMemorySegment(QUARTER, y3, 0, LE)).intoArray(lanes, HEADS + 12);
+      q.mul(fromMemorySegment(QUARTER, y4, 0, LE)).intoArray(lanes, HEADS + 16);
+      q.mul(fromMemorySegment(QUARTER, y5, 0, LE)).intoArray(lanes, HEADS + 20);
+      q.mul(fromMemorySegment(QUARTER, y6, 0, LE)).intoArray(lanes, HEADS + 24);
+      q.mul(fromMemorySegment(QUARTER, y7, 0, LE)).intoArray(lanes, HEADS + 28);
+    }
+    FloatVector zero = FloatVector.zero(SPECIES);
+    FloatVector even0 = zero;
+    FloatVector odd0 = zero;
+    FloatVector even1 = zero;
+    FloatVector odd1 = zero;
+    FloatVector even2 = zero;
+    FloatVector odd2 = zero;
+    FloatVector even3 = zero;
+    FloatVector odd3 = zero;
+    FloatVector even4 = zero;
+    FloatVector odd4 = zero;
+    FloatVector even5 = zero;
+    FloatVector odd5 = zero;
+    FloatVector even6 = zero;
+    FloatVector odd6 = zero;
+    FloatVector even7 = zero;
+    FloatVector odd7 = zero;
+    if (oddSteps(bytes)) {
+      FloatVector q = fromMemorySegment(SPECIES, x, i, LE);
+      even0 = q.mul(fromMemorySegment(SPECIES, y0, i, LE));
+      even1 = q.mul(fromMemorySegment(SPECIES, y1, i, LE));
+      even2 = q.mul(fromMemorySegment(SPECIES, y2, i, LE));
+      even3 = q.mul(fromMemorySegment(SPECIES, y3, i, LE));
+      even4 = q.mul(fromMemorySegment(SPECIES, y4, i, LE));
+      even5 = q.mul(fromMemorySegment(SPECIES, y5, i, LE));
+      even6 = q.mul(fromMemorySegment(SPECIES, y6, i, LE));
+      even7 = q.mul(fromMemorySegment(SPECIES, y7, i, LE));
+      i += STEP;
+    }
+    for (long end = wholeStepsEnd(bytes); i < end; i += 2 * STEP) {
+      FloatVector q0 = fromMemorySegment(SPECIES, x, i, LE);
+      FloatVector q1 = fromMemorySegment(SPECIES, x, i + STEP, LE);
+      even0 = q0.fma(fromMemorySegment(SPECIES, y0, i, LE), even0);
+      even1 = q0.fma(fromMemorySegment(SPECIES, y1, i, LE), even1);
+      even2 = q0.fma(fromMemorySegment(SPECIES, y2, i, LE), even2);
+      even3 = q0.fma(fromMemorySegment(SPECIES, y3, i, LE), even3);
+      even4 = q0.fma(fromMemorySegment(SPECIES, y4, i, LE), even4);
+      even5 = q0.fma(fromMemorySegment(SPECIES, y5, i, LE), even5);
+      even6 = q0.fma(fromMemorySegment(SPECIES, y6, i, LE), even6);
+      even7 = q0.fma(fromMemorySegment(SPECIES, y7, i, LE), even7);
+      odd0 = q1.fma(fromMemorySegment(SPECIES, y0, i + STEP, LE), odd0);
+      odd1 = q1.fma(fromMemorySegment(SPECIES, y1, i + STEP, LE), odd1);
+      odd2 = q1.fma(fromMemorySegment(SPECIES, y2, i + STEP, LE), odd2);
+      odd3 = q1.fma(fromMemorySegment(SPECIES, y3, i + STEP, LE), odd3);
+      odd4 = q1.fma(fromMemorySegment(SPECIES, y4, i + STEP, LE), odd4);
+      odd5 = q1.fma(fromMemorySegment(SPECIES, y5, i + STEP, LE), odd5);
+      odd6 = q1.fma(fromMemorySegment(SPECIES, y6, i + STEP, LE), odd6);
+      odd7 = q1.fma(fromMemorySegment(SPECIES, y7, i + STEP, LE), odd7);
+    }
+    even0.add(odd0).intoArray(lanes, 0 * LANES);
+    even1.add(odd1).intoArray(lanes, 1 * LANES);
+    even2.add(odd2).intoArray(lanes, 2 * LANES);
+    even3.add(odd3).intoArray(lanes, 3 * LANES);
+    even4.add(odd4).intoArray(lanes, 4 * LANES);
+    even5.add(odd5).intoArray(lanes, 5 * LANES);
+    even6.add(odd6).intoArray(lanes, 6 * LANES);
+    even7.add(odd7).intoArray(lanes, 7 * LANES);
+    finishDots(lanes, a, aOffset, base, offsets, n, 8, i, bytes, out);
+  }
+
+  /** {@link #dotOctet} for four vectors, as {@link #squareQuad}. */
   private static void dotQuad(MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int n,
       long bytes, float[] out, float[] lanes) {
     MemorySegment x = a.asSlice(aOffset, bytes);
@@ -307,7 +519,7 @@ final class PanamaKernel implements DistanceKernel {
     long i = headBytes(bytes);
     if (i != 0) {
       FloatVector q = fromMemorySegment(QUARTER, x, 0, LE);
-      q.mul(fromMemorySegment(QUARTER, y0, 0, LE)).intoArray(lanes, HEADS + 0);
+      q.mul(fromMemorySegment(QUARTER, y0, 0, LE)).intoArray(lanes, HEADS);
       q.mul(fromMemorySegment(QUARTER, y1, 0, LE)).intoArray(lanes, HEADS + 4);
       q.mul(fromMemorySegment(QUARTER, y2, 0, LE)).intoArray(lanes, HEADS + 8);
       q.mul(fromMemorySegment(QUARTER, y3, 0, LE)).intoArray(lanes, HEADS + 12);
@@ -348,7 +560,7 @@ final class PanamaKernel implements DistanceKernel {
     finishDots(lanes, a, aOffset, base, offsets, n, 4, i, bytes, out);
   }
 
-  /** {@link #dotQuad} for two vectors, as {@link #squarePair}. */
+  /** {@link #dotOctet} for two vectors, as {@link #squarePair}. */
   private static void dotPair(MemorySegment a, long aOffset, MemorySegment base, long[] offsets, int n,
       long bytes, float[] out, float[] lanes) {
     MemorySegment x = a.asSlice(aOffset, bytes);
@@ -357,7 +569,7 @@ final class PanamaKernel implements DistanceKernel {
     long i = headBytes(bytes);
     if (i != 0) {
       FloatVector q = fromMemorySegment(QUARTER, x, 0, LE);
-      q.mul(fromMemorySegment(QUARTER, y0, 0, LE)).intoArray(lanes, HEADS + 0);
+      q.mul(fromMemorySegment(QUARTER, y0, 0, LE)).intoArray(lanes, HEADS);
       q.mul(fromMemorySegment(QUARTER, y1, 0, LE)).intoArray(lanes, HEADS + 4);
     }
     FloatVector zero = FloatVector.zero(SPECIES);
