@@ -24,8 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * flight: the next four's first loads had to wait for this four's misses, where eight issue theirs
  * together. PairedBench against hnswlib on the full graphs, medians of alternating JVMs at ef 10, 40
  * and 320: W2 1.19, 1.24, 1.24x with fours, 1.29, 1.29, 1.24x with eights; W5 1.10, 1.11, 1.09x and
- * 1.20, 1.22, 1.19x. Sixteen exceed C2's inlining budget and box their vectors: eight times slower. Every vector is summed in exactly the single call's order, so batch and single results
- * are identical and the graph does not depend on which path computed a distance.
+ * 1.20, 1.22, 1.19x. Sixteen exceed C2's inlining budget and box their vectors: eight times slower.
+ * Every vector is summed in exactly the single call's order, so batch and single results are
+ * identical and the graph does not depend on which path computed a distance.
  *
  * <p>Each vector is first sliced to exactly its bytes and walked with a {@code long} byte index: C2
  * then hoists the segment bounds checks out of the loop.
@@ -597,8 +598,8 @@ final class PanamaKernel implements DistanceKernel {
   }
 
   /**
-   * The batch methods' end, one call for their two or four vectors rather than a call each for the
-   * lanes' sum and the tail, which C2 does not inline there: {@code out[n + j]} is the lanes at
+   * The batch methods' end, one call for their two, four or eight vectors rather than a call each for
+   * the lanes' sum and the tail, which C2 does not inline there: {@code out[n + j]} is the lanes at
    * {@code j * LANES} summed as {@link #sumLanes}, plus vector j's head (if any) and tail
    * from {@code from}, as in {@link #squareDistance}.
    */
