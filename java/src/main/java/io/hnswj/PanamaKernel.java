@@ -25,6 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * together. PairedBench against hnswlib on the full graphs, medians of alternating JVMs at ef 10, 40
  * and 320: W2 1.19, 1.24, 1.24x with fours, 1.29, 1.29, 1.24x with eights; W5 1.10, 1.11, 1.09x and
  * 1.20, 1.22, 1.19x. Sixteen exceed C2's inlining budget and box their vectors: eight times slower.
+ * Each width is spelled out as its own method, the eight's, four's and two's the same lines: vectors
+ * kept in an array, or handed to a loop's helper, would be boxed too.
  * Every vector is summed in exactly the single call's order, so batch and single results are
  * identical and the graph does not depend on which path computed a distance.
  *
