@@ -21,7 +21,7 @@ COLUMNS = [  # (header, field or function)
     ("build s", "build_s"), ("build cpu s", "build_cpu_s"), ("QPS single", "qps_single_cpu"),
     ("QPS single wall", "qps_single"), ("QPS batch 1t", "qps_batch_1t"),
     ("QPS batch 2t", "qps_batch_2t"), ("recall@k", "recall"), ("dist/query", "dist_per_query"),
-    ("mem B/vec", "mem_bytes_per_vector"), ("disk B/vec", "disk_bytes_per_vector"),
+    ("tied queries", "tied_share"), ("mem B/vec", "mem_bytes_per_vector"), ("disk B/vec", "disk_bytes_per_vector"),
     ("x single", "x_single"), ("x batch 2t", "x_batch_2t"), ("x build", "x_build"),
 ]
 ENGINE_ORDER = ["hnswlib-cpp-native", "hnswlib-py-debian", "hnswj-java-panama", "hnswj-java-sse",
@@ -86,6 +86,8 @@ def fmt(value, field):
         return f"{value:.2f}"
     if field == "recall":
         return f"{value:.4f}"
+    if field == "tied_share":
+        return f"{100 * value:.1f}%"
     if field in ("build_s", "build_cpu_s"):
         return f"{value:.2f}"
     if isinstance(value, float):

@@ -11,8 +11,10 @@ import java.util.Arrays;
  * one short array move; the two heaps cost two sifts of unpredictable branches.
  *
  * <p>When distances tie, which of the tied nodes hnswlib expands first or drops depends on its heaps'
- * layout, so the beam reports such a tie (or a NaN) through {@link #irregular()} and the caller
- * searches again with {@link StdHeap}s.
+ * layout. The beam stops before such a choice and reports it through {@link #irregular()}; it logs
+ * every insertion and expansion, so that the caller can {@link #replay} them into hnswlib's two heaps,
+ * which then have the very layout hnswlib's have at that point, and go on from there on the heaps. A
+ * NaN distance cannot be replayed (the heaps' order breaks on it): the caller searches again.
  */
 final class Beam {
   // an entry is the distance's order-preserving int high, the node id low, with bit 31 set once expanded
@@ -25,13 +27,20 @@ final class Beam {
   private float farthest;
   private int next;
   private int expansions;
-  private boolean irregular;
+  // stopped before a choice between nodes at equal distances
+  private boolean tied;
+  private boolean sawNaN;
   // a node dropped at the same distance as the farthest kept one, and that distance
   private boolean droppedTie;
   private int droppedTieOrder;
 
+  // every insertion's entry and every expansion's (with EXPANDED set), in order
+  private long[] log;
+  private int logSize;
+
   Beam(int initialCapacity) {
     entries = new long[Math.max(4, initialCapacity)];
+    log = new long[2 * entries.length];
   }
 
   /** Empties the beam for a search that keeps the {@code ef} nearest nodes. */
@@ -40,8 +49,10 @@ final class Beam {
     size = 0;
     next = 0;
     expansions = 0;
-    irregular = false;
+    tied = false;
+    sawNaN = false;
     droppedTie = false;
+    logSize = 0;
   }
 
   int size() {
@@ -56,7 +67,7 @@ final class Beam {
   /** Inserts a node the beam {@link #admits}, dropping the farthest if the beam is full. */
   void insert(float distance, int node) {
     if (distance != distance) {
-      irregular = true;
+      sawNaN = true;
     }
     // + 0.0f turns -0.0 into 0.0, which float comparison does not tell apart and the int order would
     int order = sortable(Float.floatToRawIntBits(distance + 0.0f));
@@ -84,6 +95,14 @@ final class Beam {
     if (low < next) {
       next = low;
     }
+    log(entry);
+  }
+
+  private void log(long event) {
+    if (logSize == log.length) {
+      log = Arrays.copyOf(log, 2 * logSize);
+    }
+    log[logSize++] = event;
   }
 
   // the number of entries at most {@code bound}: a binary search whose steps are conditional moves, as
@@ -104,22 +123,28 @@ final class Beam {
     return next < size;
   }
 
-  /** Marks the nearest unexpanded node expanded and returns it. */
+  /**
+   * Marks the nearest unexpanded node expanded and returns it; or, if hnswlib's heaps would choose
+   * between nodes at its distance, returns -1 and leaves the beam as it is, {@link #irregular()}.
+   */
   int expandNext() {
     long entry = entries[next];
+    int order = (int) (entry >> 32);
+    int after = next + 1;
+    while (after < size && (entries[after] & EXPANDED) != 0) {
+      after++;
+    }
+    // hnswlib pops one of the nearest unexpanded, which one its heap's layout decides; and it pops a
+    // node it dropped too when that is as near as the farthest kept
+    if ((after < size && (int) (entries[after] >> 32) == order)
+        || (droppedTie && order >= droppedTieOrder)) {
+      tied = true;
+      return -1;
+    }
     entries[next] = entry | EXPANDED;
-    // hnswlib expands a dropped node too when it reaches one at the kept farthest distance
-    if (droppedTie && (int) (entry >> 32) >= droppedTieOrder) {
-      irregular = true;
-    }
+    log(entry | EXPANDED);
+    next = after;
     expansions++;
-    do {
-      next++;
-    } while (next < size && (entries[next] & EXPANDED) != 0);
-    // hnswlib pops one of the nearest unexpanded; which one, when two tie, its heap's layout decides
-    if (next < size && (int) (entries[next] >> 32) == (int) (entry >> 32)) {
-      irregular = true;
-    }
     return (int) (entry & ID_MASK);
   }
 
@@ -129,11 +154,42 @@ final class Beam {
   }
 
   /**
-   * True if a NaN was kept or hnswlib's heaps would have chosen between nodes at equal distances: the
-   * nearest unexpanded ones, or the farthest when one had to go. Ties elsewhere change nothing.
+   * True if a NaN was kept or hnswlib's heaps would choose between nodes at equal distances: the
+   * nearest unexpanded ones, or the farthest when one had to go (a dropped node as near as the farthest
+   * kept is still expanded). Ties elsewhere change nothing.
    */
   boolean irregular() {
-    return irregular || droppedTie;
+    return tied || sawNaN || droppedTie;
+  }
+
+  /** False if a NaN distance was kept, which {@link #replay} cannot reproduce. */
+  boolean replayable() {
+    return !sawNaN;
+  }
+
+  /**
+   * Rebuilds hnswlib's candidate heap (negated distances) and result heap, at most {@code ef} nodes,
+   * as they are after the same insertions and expansions; returns the result heap's farthest distance.
+   */
+  float replay(StdHeap candidates, StdHeap top) {
+    candidates.clear();
+    top.clear();
+    for (int i = 0; i < logSize; i++) {
+      long event = log[i];
+      if ((event & EXPANDED) != 0) {
+        assert candidates.topId() == (int) (event & ID_MASK) : "the beam expanded what hnswlib pops";
+        candidates.pop();
+      } else {
+        float distance = Float.intBitsToFloat(sortable((int) (event >> 32)));
+        int node = (int) (event & ID_MASK);
+        candidates.push(-distance, node);
+        top.push(distance, node);
+        if (top.size() > capacity) {
+          top.pop();
+        }
+      }
+    }
+    return top.topKey();
   }
 
   /** True if the nodes at positions {@code i} and {@code i + 1} are at the same distance. */

@@ -65,12 +65,16 @@ final class GraphInserter {
     int[][] pending = scratch.pendingLinks(topLayer + 1, m);
     int[] pendingCounts = scratch.pendingCounts;
     for (int layer = topLayer; layer >= 0; layer--) {
-      if (!hasDeletions && searcher.searchBeam(scratch, query, current, layer, efConstruction) >= 0
-          && !fewWithTies(scratch.beam)) {
+      if (!hasDeletions && searchOnBeam(scratch, query, current, layer)) {
         pendingCounts[layer] = selectOnBeamAndLinkOwn(scratch, node, layer, pending[layer]);
       } else {
         StdHeap top = scratch.top;
-        searchLayer(scratch, current, query, layer, top);
+        if (hasDeletions || !scratch.beam.replayable()) {
+          searchLayer(scratch, current, query, layer, top);
+        } else {
+          // the beam stopped where hnswlib's heaps choose between tied nodes: on from there on the heaps
+          expandLayer(scratch, query, layer, top, scratch.beam.replay(scratch.candidates, top));
+        }
         if (entryDeleted) {
           top.push(distanceTo(query, entry.node()), entry.node());
           if (top.size() > efConstruction) {
@@ -86,6 +90,13 @@ final class GraphInserter {
     for (int layer = 0; layer <= topLayer; layer++) {
       linkBack(scratch, node, layer, false, pending[layer], pendingCounts[layer]);
     }
+  }
+
+  // searches the layer on the beam; false if its nodes are not hnswlib's result yet: the beam stopped at
+  // a tie, or the heuristic would meet tied candidates among fewer than M (see fewWithTies)
+  private boolean searchOnBeam(Scratch scratch, MemorySegment query, int entry, int layer) {
+    searcher.searchBeam(scratch, query, entry, layer, efConstruction);
+    return !scratch.beam.irregular() && !fewWithTies(scratch.beam);
   }
 
   /** Moves to any closer neighbour until none is closer, from level {@code from} down to {@code to + 1}. */
@@ -133,6 +144,16 @@ final class GraphInserter {
       candidates.push(-lowerBound, entry);
     }
     visited.visit(entry);
+    expandLayer(scratch, query, layer, top, lowerBound);
+  }
+
+  /**
+   * {@link #searchLayer}'s loop, from the scratch's candidate heap, visited set and {@code top} as they
+   * stand: fresh, or replayed from a {@link Beam}.
+   */
+  private void expandLayer(Scratch scratch, MemorySegment query, int layer, StdHeap top, float lowerBound) {
+    VisitedSet visited = scratch.visited;
+    StdHeap candidates = scratch.candidates;
     while (!candidates.isEmpty()) {
       if (-candidates.topKey() > lowerBound && top.size() == efConstruction) {
         break;

@@ -7,9 +7,10 @@ import java.util.function.LongPredicate;
  * hnswlib's {@code searchKnn}: greedy descent through the upper levels (deleted nodes still route),
  * then a beam search of width {@code max(ef, k)} on level 0. Without deletions or filter it runs the
  * "bare-bone" loop, which stops as soon as the best candidate is farther than the worst kept result,
- * on a {@link Beam} rather than hnswlib's two heaps (the same nodes visited in the same order, unless
- * distances tie: then it searches again on the heaps); otherwise rejected nodes are expanded but never
- * kept, and the stop also needs a full result set.
+ * on a {@link Beam} rather than hnswlib's two heaps (the same nodes visited in the same order, until
+ * hnswlib's heaps would choose between tied distances: from there it goes on on the heaps, rebuilt as
+ * hnswlib's are at that point); otherwise rejected nodes are expanded but never kept, and the stop also
+ * needs a full result set.
  *
  * <p>Reads links without locks (see {@link HnswGraph}): safe beside concurrent inserts.
  */
@@ -57,11 +58,13 @@ final class GraphSearcher {
         }
       }
     }
+    int width = Math.max(ef, k);
     if (!hasDeletions && filter == null) {
-      long distances = searchBeam(scratch, query, current, 0, Math.max(ef, k));
+      long distances = searchBeam(scratch, query, current, 0, width);
       Beam beam = scratch.beam;
       // which of two nodes tied at the k-th distance hnswlib keeps, its heap's layout decides
-      if (distances >= 0 && !(beam.size() > k && beam.tiesNext(k - 1))) {
+      boolean tiedAtK = beam.size() > k && beam.tiesNext(k - 1);
+      if (!beam.irregular() && !tiedAtK) {
         scratch.distanceCount += distances;
         scratch.hopCount += beam.expansions();
         for (int i = 0, n = Math.min(k, beam.size()); i < n; i++) {
@@ -69,8 +72,20 @@ final class GraphSearcher {
         }
         return top.size();
       }
+      scratch.tiedCount++;
+      if (beam.replayable()) {
+        scratch.distanceCount += distances;
+        scratch.hopCount += beam.expansions();
+        float lowerBound = beam.replay(scratch.candidates, top);
+        expandOnHeaps(scratch, query, width, lowerBound, true, null);
+        return popTo(top, k);
+      }
     }
-    searchBaseLayer(scratch, current, Math.max(ef, k), hasDeletions, filter);
+    searchBaseLayer(scratch, current, width, hasDeletions, filter);
+    return popTo(top, k);
+  }
+
+  private static int popTo(StdHeap top, int k) {
     while (top.size() > k) {
       top.pop();
     }
@@ -80,8 +95,9 @@ final class GraphSearcher {
   /**
    * hnswlib's bare-bone search of one level, on the scratch's {@link Beam} of width {@code ef}: the
    * nodes it visits and keeps are hnswlib's as long as no two distances tie. Returns the number of
-   * distances computed, or -1 if they tied: hnswlib's heaps then have to decide. Keeps deleted nodes
-   * as any others: for graphs without.
+   * distances computed. Stops where hnswlib's heaps would choose between tied nodes, the beam then
+   * {@link Beam#irregular}: the caller goes on from its {@link Beam#replay}. Keeps deleted nodes as
+   * any others: for graphs without.
    */
   long searchBeam(Scratch scratch, MemorySegment query, int entry, int layer, int ef) {
     MemorySegment vectors = graph.level0();
@@ -93,7 +109,11 @@ final class GraphSearcher {
     visited.visit(entry);
     long distances = 1;
     while (beam.hasUnexpanded()) {
-      int freshCount = measureNeighbors(scratch, query, beam.expandNext(), layer, visited);
+      int node = beam.expandNext();
+      if (node < 0) {
+        break;
+      }
+      int freshCount = measureNeighbors(scratch, query, node, layer, visited);
       int[] fresh = scratch.freshIds;
       float[] freshDistances = scratch.freshDistances;
       distances += freshCount;
@@ -104,7 +124,7 @@ final class GraphSearcher {
         }
       }
     }
-    return beam.irregular() ? -1 : distances;
+    return distances;
   }
 
   /**
@@ -140,16 +160,14 @@ final class GraphSearcher {
       Scratch scratch, int entry, int ef, boolean hasDeletions, LongPredicate filter) {
     boolean bareBone = !hasDeletions && filter == null;
     MemorySegment query = scratch.vector;
-    MemorySegment vectors = graph.level0();
-    VisitedSet visited = scratch.visited;
-    visited.reset();
+    scratch.visited.reset();
     StdHeap top = scratch.top;
     StdHeap candidates = scratch.candidates;
     candidates.clear();
 
     float lowerBound;
     if (bareBone || accepts(entry, filter)) {
-      float d = distance.between(query, 0, vectors, graph.vectorAt(entry));
+      float d = distance.between(query, 0, graph.level0(), graph.vectorAt(entry));
       scratch.distanceCount++;
       lowerBound = d;
       top.push(d, entry);
@@ -158,8 +176,19 @@ final class GraphSearcher {
       lowerBound = Float.MAX_VALUE;
       candidates.push(-lowerBound, entry);
     }
-    visited.visit(entry);
+    scratch.visited.visit(entry);
+    expandOnHeaps(scratch, query, ef, lowerBound, bareBone, filter);
+  }
 
+  /**
+   * hnswlib's {@code searchBaseLayerST} loop on level 0, from the scratch's heaps, visited set and the
+   * result heap's {@code lowerBound} as they stand: fresh, or replayed from a {@link Beam}.
+   */
+  private void expandOnHeaps(
+      Scratch scratch, MemorySegment query, int ef, float lowerBound, boolean bareBone, LongPredicate filter) {
+    VisitedSet visited = scratch.visited;
+    StdHeap top = scratch.top;
+    StdHeap candidates = scratch.candidates;
     long distances = 0;
     long hops = 0;
     while (!candidates.isEmpty()) {

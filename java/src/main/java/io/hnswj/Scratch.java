@@ -45,6 +45,7 @@ final class Scratch {
   long distanceCount;
   long hopCount;
   long searchCount;
+  long tiedCount;
 
   Scratch(int dim, int capacityHint, int ef) {
     visited = new VisitedSet(capacityHint);

@@ -10,6 +10,7 @@ final class ScratchPool {
   private final LongAdder distances = new LongAdder();
   private final LongAdder hops = new LongAdder();
   private final LongAdder searches = new LongAdder();
+  private final LongAdder tied = new LongAdder();
 
   ScratchPool(int dim) {
     this.dim = dim;
@@ -25,20 +26,23 @@ final class ScratchPool {
       distances.add(scratch.distanceCount);
       hops.add(scratch.hopCount);
       searches.add(scratch.searchCount);
+      tied.add(scratch.tiedCount);
       scratch.distanceCount = 0;
       scratch.hopCount = 0;
       scratch.searchCount = 0;
+      scratch.tiedCount = 0;
     }
     free.offer(scratch);
   }
 
   SearchStats stats() {
-    return new SearchStats(searches.sum(), distances.sum(), hops.sum());
+    return new SearchStats(searches.sum(), distances.sum(), hops.sum(), tied.sum());
   }
 
   void resetStats() {
     distances.reset();
     hops.reset();
     searches.reset();
+    tied.reset();
   }
 }

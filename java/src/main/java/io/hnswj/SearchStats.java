@@ -3,13 +3,15 @@ package io.hnswj;
 /**
  * Work done by queries since the index was built or the statistics were reset: the number of queries,
  * distance evaluations and expanded nodes (hnswlib's {@code metric_distance_computations} and
- * {@code metric_hops}). Counted per thread without contention and summed when a batch ends.
+ * {@code metric_hops}), and how many searches met distances tied where hnswlib's heaps choose.
+ * Counted per thread without contention and summed when a batch ends.
  *
  * @param queries searches run
  * @param distanceEvaluations distances computed, upper levels included
  * @param hops nodes whose neighbour lists were read
+ * @param tiedSearches searches that went on on hnswlib's heaps because distances tied (see {@link Beam})
  */
-public record SearchStats(long queries, long distanceEvaluations, long hops) {
+public record SearchStats(long queries, long distanceEvaluations, long hops, long tiedSearches) {
 
   public double distancesPerQuery() {
     return queries == 0 ? 0 : (double) distanceEvaluations / queries;
@@ -17,5 +19,10 @@ public record SearchStats(long queries, long distanceEvaluations, long hops) {
 
   public double hopsPerQuery() {
     return queries == 0 ? 0 : (double) hops / queries;
+  }
+
+  /** The share of searches that met a tie hnswlib's heaps decide and went on on them. */
+  public double tiedShare() {
+    return queries == 0 ? 0 : (double) tiedSearches / queries;
   }
 }

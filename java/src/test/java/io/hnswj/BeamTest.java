@@ -93,6 +93,84 @@ class BeamTest {
     assertTrue(beam.tiesNext(0));
   }
 
+  /**
+   * Drives a beam and hnswlib's two heaps with the same nodes, at distances that tie often: up to the
+   * beam's stop they accept and expand the same nodes, the beam stops exactly where hnswlib's candidate
+   * heap would choose between tied nodes (or pop a dropped one still as near as the farthest kept), and
+   * its replay rebuilds both heaps element for element.
+   */
+  @Test
+  void replaysIntoHnswlibsHeapsUpToItsStop() {
+    long seed = 20261205;
+    Random random = new Random(seed);
+    int stops = 0;
+    for (int round = 0; round < 2000; round++) {
+      int ef = 1 + random.nextInt(12);
+      int spread = 2 + random.nextInt(60);
+      Beam beam = new Beam(4);
+      beam.reset(ef);
+      StdHeap candidates = new StdHeap(4);
+      StdHeap top = new StdHeap(4);
+      float first = random.nextInt(spread);
+      beam.insert(first, 0);
+      candidates.push(-first, 0);
+      top.push(first, 0);
+      float lowerBound = first;
+      boolean stopped = false;
+      for (int node = 1; node < 400 && !stopped; node++) {
+        float d = random.nextInt(spread);
+        boolean accepted = top.size() < ef || lowerBound > d;
+        assertEquals(accepted, beam.admits(d), "seed " + seed + " round " + round);
+        if (accepted) {
+          beam.insert(d, node);
+          candidates.push(-d, node);
+          top.push(d, node);
+          if (top.size() > ef) {
+            top.pop();
+          }
+          lowerBound = top.topKey();
+        }
+        if (random.nextInt(3) == 0) {
+          // hnswlib's bare-bone loop: stop once the nearest candidate is farther than the farthest kept
+          boolean hnswlibGoesOn = !candidates.isEmpty() && -candidates.topKey() <= lowerBound;
+          if (!beam.hasUnexpanded()) {
+            // irregular too where hnswlib stops but kept one of the tied farthest nodes by its layout
+            assertTrue(!hnswlibGoesOn || beam.irregular(), "seed " + seed + " round " + round);
+            stopped = beam.irregular();
+            break;
+          }
+          assertTrue(hnswlibGoesOn, "seed " + seed + " round " + round);
+          int expanded = beam.expandNext();
+          if (expanded < 0) {
+            assertTrue(beam.irregular(), "seed " + seed + " round " + round);
+            stopped = true;
+            break;
+          }
+          assertEquals(candidates.topId(), expanded, "seed " + seed + " round " + round);
+          candidates.pop();
+        }
+      }
+      if (!stopped && !beam.irregular()) {
+        continue;
+      }
+      stops++;
+      StdHeap replayedCandidates = new StdHeap(4);
+      StdHeap replayedTop = new StdHeap(4);
+      assertEquals(lowerBound, beam.replay(replayedCandidates, replayedTop), "seed " + seed + " round " + round);
+      assertSameLayout(candidates, replayedCandidates, "seed " + seed + " round " + round);
+      assertSameLayout(top, replayedTop, "seed " + seed + " round " + round);
+    }
+    assertTrue(stops > 500, "only " + stops + " rounds met a tie; seed " + seed);
+  }
+
+  private static void assertSameLayout(StdHeap expected, StdHeap actual, String message) {
+    assertEquals(expected.size(), actual.size(), message);
+    for (int i = 0; i < expected.size(); i++) {
+      assertEquals(expected.keyAt(i), actual.keyAt(i), message + " at " + i);
+      assertEquals(expected.idAt(i), actual.idAt(i), message + " at " + i);
+    }
+  }
+
   @Test
   void growsPastItsInitialCapacity() {
     Beam beam = new Beam(4);

@@ -23,7 +23,8 @@ import java.nio.file.Path;
  *   <li>Single query: {@link HnswIndex#search(float[], int)} per query on the calling thread.
  *   <li>Batch: one {@link HnswIndex#searchBatch} over all queries with T threads (the GraalPy bridge's
  *       path for {@code knn_query}).
- *   <li>Distance evaluations and hops: {@link HnswIndex#searchStats()} over one 1-thread pass.
+ *   <li>Distance evaluations, hops and the share of tied searches: {@link HnswIndex#searchStats()}
+ *       over one 1-thread pass.
  *   <li>Memory: the engine's own accounting, {@link NativeMemory#allocatedBytes()} (vectors, links) plus
  *       the heap grown by the build after a full GC (label map, upper levels if on heap).
  *   <li>Disk: {@link HnswIndex#serializedSize()} (hnswlib's file format, same bytes as hnswlib's).
@@ -121,8 +122,8 @@ public final class HnswjBench extends Driver {
   @Override
   protected Double[] stats() {
     SearchStats s = index.searchStats();
-    return s.queries() == 0 ? new Double[] {null, null}
-        : new Double[] {s.distancesPerQuery(), s.hopsPerQuery()};
+    return s.queries() == 0 ? new Double[] {null, null, null}
+        : new Double[] {s.distancesPerQuery(), s.hopsPerQuery(), s.tiedShare()};
   }
 
   @Override

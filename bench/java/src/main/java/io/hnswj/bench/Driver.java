@@ -59,9 +59,12 @@ public abstract class Driver {
   /** Resets the engine's query counters, if it has any. */
   protected void resetStats() {}
 
-  /** Distance evaluations and hops per query since {@link #resetStats()}, or nulls. */
+  /**
+   * Distance evaluations and hops per query since {@link #resetStats()}, and the share of queries that
+   * met distances tied where hnswlib's heaps choose; or nulls.
+   */
   protected Double[] stats() {
-    return new Double[] {null, null};
+    return new Double[] {null, null, null};
   }
 
   /** Index memory in bytes (and how it was measured, see {@link #memorySource()}). */
@@ -171,6 +174,7 @@ public abstract class Driver {
         }
         line.put("dist_per_query", stats[0] == null ? null : Line.round(stats[0], 1))
             .put("hops_per_query", stats[1] == null ? null : Line.round(stats[1], 1))
+            .put("tied_share", stats[2] == null ? null : Line.round(stats[2], 4))
             .put("mem_bytes_per_vector", Line.round(memory, 1))
             .put("mem_source", memorySource())
             .put("disk_bytes_per_vector", disk < 0 ? null : Line.round(disk, 1))

@@ -126,7 +126,7 @@ public final class LuceneHnswBench extends Driver {
 
   @Override
   protected Double[] stats() {
-    return new Double[] {searches == 0 ? null : (double) visited / searches, null};
+    return new Double[] {searches == 0 ? null : (double) visited / searches, null, null};
   }
 
   @Override
