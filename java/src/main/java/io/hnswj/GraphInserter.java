@@ -72,7 +72,8 @@ final class GraphInserter {
         if (hasDeletions || !scratch.beam.replayable()) {
           searchLayer(scratch, current, query, layer, top);
         } else {
-          // the beam stopped where hnswlib's heaps choose between tied nodes: on from there on the heaps
+          // a tie left the beam's nodes short of hnswlib's result (it stopped where hnswlib's heaps choose,
+          // or fewWithTies): on from its log, replayed into hnswlib's heaps
           expandLayer(scratch, query, layer, top, scratch.beam.replay(scratch.candidates, top));
         }
         if (entryDeleted) {
