@@ -144,13 +144,12 @@ final class GraphSearcher {
     scratch.fresh(size);
     int[] ids = scratch.freshIds;
     long[] offsets = scratch.freshOffsets;
-    int count = 0;
     for (int j = 0; j < size; j++) {
-      int candidate = graph.neighbor(node, layer, j);
-      if (visited == null || visited.visit(candidate)) {
-        ids[count] = candidate;
-        offsets[count++] = graph.vectorAt(candidate);
-      }
+      ids[j] = graph.neighbor(node, layer, j);
+    }
+    int count = visited == null ? size : visited.keepUnvisited(ids, size);
+    for (int j = 0; j < count; j++) {
+      offsets[j] = graph.vectorAt(ids[j]);
     }
     distance.betweenAll(query, 0, graph.level0(), offsets, count, scratch.freshDistances);
     return count;

@@ -42,6 +42,30 @@ final class VisitedSet {
     return true;
   }
 
+  /**
+   * Marks the first {@code size} nodes of {@code nodes} and moves those not seen yet in this search to
+   * the front, in their order; returns how many. The same as {@link #visit} node after node, but
+   * without a branch on the tags: a branch that waits on each tag's load (a cache miss on a large
+   * index, and mispredicted about as often as not) lets the CPU fetch one tag at a time, where
+   * straight-line code lets it fetch a whole link list's tags at once (hnswlib prefetches them).
+   */
+  int keepUnvisited(int[] nodes, int size) {
+    char[] t = tags;
+    char g = generation;
+    int count = 0;
+    for (int j = 0; j < size; j++) {
+      int node = nodes[j];
+      if (node >= t.length) {
+        t = grow(node);
+      }
+      int changed = t[node] ^ g;  // 0 if seen, else 1..0xFFFF
+      t[node] = g;
+      nodes[count] = node;
+      count += (changed + 0xFFFF) >>> 16;
+    }
+    return count;
+  }
+
   // at least doubles, so that an index filling up regrows only log(n) times; old tags stay valid
   private char[] grow(int node) {
     tags = Arrays.copyOf(tags, (int) Math.min(MAX_LENGTH, Math.max(node + 1L, 2L * tags.length)));
