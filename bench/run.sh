@@ -2,7 +2,7 @@
 # Benchmarks our engine against hnswlib on the same data in the same run and prints a table.
 #
 #   bench/run.sh [--quick] [--workloads W1,W2,...] [--engines cpp,pydeb,java,lucene,graalpy]
-#                [--build-threads N] [--rounds N] [--queries N] [--repeats N] [--jmh] [--paired]
+#                [--build-threads N] [--rounds N] [--queries N] [--repeats N] [--min-window S] [--jmh] [--paired]
 #                [--write-docs] [--docs-dir DIR]
 #
 #   --quick          W1 only, 500 queries, 3 ef values, 3 rounds: a few minutes
@@ -13,10 +13,12 @@
 #                    java     our engine from Java (io.hnswj.HnswIndex, default kernel)
 #                    java-sse our engine with the hnswlib-order SSE kernel (not in the default set)
 #                    lucene   Lucene's HNSW (HnswGraphBuilder/HnswGraphSearcher), the JVM anchor
-#                    graalpy  our hnswlib module under bin/graalpy (skipped if GraalPy or its numpy is missing)
+#                    graalpy  our hnswlib module under bin/graalpy (scripts/setup.sh runs first if GraalPy or its
+#                             numpy is missing: the first time, it builds numpy for GraalPy, ~40 min)
 #   --build-threads  threads for the build, a list (default 1,2: the full sweep at the first, build and one ef at the others)
 #   --rounds N       run every engine N times, alternating, and report medians (load drifts; default 1;
 #                    graalpy runs in the first round only)
+#   --min-window S   a timed pass goes over the query set until it has lasted S seconds (default 0.5; --quick 0.2)
 #   --jmh            also run the JMH kernel benchmarks (bench/java/.../KernelBench, BaselineBench)
 #   --paired         also time hnswlib's C++ and our engine alternating in one process on the same graphs
 #                    (the one each built, saved by its first run; io.hnswj.bench.PairedBench): needs cpp
@@ -40,6 +42,7 @@ build_threads="1,2"
 rounds=1
 queries=0
 repeats=5
+min_window=0.5
 quick=0
 jmh=0
 paired=0
@@ -48,13 +51,14 @@ write_docs=0
 docs_dir="$root/docs"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) quick=1; workloads="W1"; queries=500; repeats=3; rounds=3; shift ;;
+    --quick) quick=1; workloads="W1"; queries=500; repeats=3; rounds=3; min_window=0.2; shift ;;
     --workloads) workloads="$2"; shift 2 ;;
     --engines) engines="$2"; shift 2 ;;
     --build-threads) build_threads="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --queries) queries="$2"; shift 2 ;;
     --repeats) repeats="$2"; shift 2 ;;
+    --min-window) min_window="$2"; shift 2 ;;
     --jmh) jmh=1; shift ;;
     --paired) paired=1; shift ;;
     --paired-runs) paired_runs="$2"; shift 2 ;;
@@ -139,11 +143,17 @@ jvm_flags=("${BENCH_JVM_FLAGS[@]}")
 java_cp="$BENCH_CLASS_PATH"
 
 graalpy_ok=0
+graalpy_imports() { timeout 300 "$root/bin/graalpy" -c 'import numpy, hnswlib' >/dev/null 2>&1; }
 if has graalpy; then
-  if [ -x "$root/bin/graalpy" ] && timeout 300 "$root/bin/graalpy" -c 'import numpy, hnswlib' >/dev/null 2>&1; then
+  if ! graalpy_imports; then
+    step "bin/graalpy cannot import numpy and hnswlib yet: scripts/setup.sh (the first time it builds numpy, ~40 min)"
+    "$root/scripts/setup.sh" > "$out/logs/graalpy-setup.log" 2>&1 \
+      || warn "scripts/setup.sh failed (see $out/logs/graalpy-setup.log)"
+  fi
+  if graalpy_imports; then
     graalpy_ok=1
   else
-    warn "skipping graalpy: bin/graalpy cannot import numpy and hnswlib yet (scripts/setup.sh builds them)"
+    warn "skipping graalpy: bin/graalpy cannot import numpy and hnswlib (see $out/logs/graalpy-setup.log)"
   fi
 fi
 
@@ -207,7 +217,7 @@ run_engine() {  # engine workload build-threads [ks efs [file to save the index 
   local run_ks="${4:-$ks}" run_efs="${5:-$efs}"
   local common=(--data "$data" --workload "$w" --space "$space" --m "$m" --efc "$efc"
     --build-threads "$bt" --ks "$run_ks" --efs "$run_efs" --queries "$queries" --repeats "$repeats"
-    --batch-threads "1,2" --tmp "$out")
+    --batch-threads "1,2" --min-window "$min_window" --tmp "$out")
   [ -n "${6:-}" ] && common+=(--save "$6")
   local cmd=()
   case "$e" in

@@ -3,7 +3,7 @@
 //
 // Usage: hnswlib_driver --data DIR --space l2|ip|cosine [--m 16] [--efc 200] [--build-threads 1]
 //          [--ks 10] [--efs 10,20] [--queries N] [--repeats 3] [--warmups 1] [--batch-threads 1,2]
-//          [--engine NAME] [--workload NAME] [--tmp DIR] [--save FILE] [--index FILE]
+//          [--min-window 0.5] [--engine NAME] [--workload NAME] [--tmp DIR] [--save FILE] [--index FILE]
 // Prints one JSON line per (k, ef) on stdout; the fields are documented in bench/README.md.
 // --save FILE keeps the built index there; --index FILE loads a saved index (hnswlib's format, from any
 // engine) instead of building one, so that engines can be timed on the very same graph (build_s is then
@@ -16,7 +16,9 @@
 //                  thread's CPU time, which time slices lost to other processes do not inflate);
 //   qps_batch_<T>t the whole query set split over T threads (hnswlib's Python ParallelFor; T=1 runs
 //                  on the calling thread), results copied into k-wide rows;
-// each the median of --repeats passes after --warmups warm-up passes. Distance evaluations (exact, by
+// each the median of --repeats passes after --warmups warm-up passes. A pass goes over the query set
+// as many times as it takes to last --min-window seconds and counts the time per query set (one set
+// at a low ef is a few ms, too short to time alone). Distance evaluations (exact, by
 // a counting wrapper around the distance function) and hops (hnswlib's metric_hops) come from one
 // extra untimed 1-thread pass, which also gives the results for recall.
 #include <hnswlib/hnswlib.h>
@@ -77,6 +79,20 @@ double cpu_seconds(clockid_t clock) {
   timespec ts;
   clock_gettime(clock, &ts);
   return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+// Seconds per run of `run`, run again until `min_seconds` have passed (at least once).
+template <typename Run>
+double timed_window(double min_seconds, Run run) {
+  const double start = now();
+  int runs = 0;
+  double elapsed;
+  do {
+    run();
+    runs++;
+    elapsed = now() - start;
+  } while (elapsed < min_seconds);
+  return elapsed / runs;
 }
 
 long rss_bytes() {
@@ -159,7 +175,7 @@ int main(int argc, char** argv) {
   std::map<std::string, std::string> opt = {
       {"m", "16"}, {"efc", "200"}, {"build-threads", "1"}, {"ks", "10"}, {"efs", "10"},
       {"queries", "0"}, {"repeats", "3"}, {"warmups", "1"}, {"batch-threads", "1,2"},
-      {"engine", "hnswlib-cpp-native"}, {"workload", ""}, {"tmp", "/tmp"}, {"space", "l2"}};
+      {"min-window", "0.5"}, {"engine", "hnswlib-cpp-native"}, {"workload", ""}, {"tmp", "/tmp"}, {"space", "l2"}};
   for (int a = 1; a + 1 < argc; a += 2) {
     std::string key = argv[a];
     if (key.rfind("--", 0) != 0) {
@@ -178,6 +194,7 @@ int main(int argc, char** argv) {
   const int warmups = std::stoi(opt["warmups"]);
   const std::vector<int> ks = int_list(opt["ks"]), efs = int_list(opt["efs"]);
   const std::vector<int> batch_threads = int_list(opt["batch-threads"]);
+  const double min_window = std::stod(opt["min-window"]);
 
   Matrix base = read_vecs(dir + "/base.fvecs");
   Matrix queries = read_vecs(dir + "/query.fvecs");
@@ -253,22 +270,26 @@ int main(int argc, char** argv) {
           result.pop();
         }
       };
-      double last_cpu = 0;  // thread CPU seconds of the last single pass
-      auto single_pass = [&] {
+      double last_cpu = 0;  // thread CPU seconds per query set of the last single pass
+      auto single_set = [&] {
         std::vector<float> scratch(dim);
-        double s = now(), c = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
         for (size_t q = 0; q < nq; q++) search_one(q, scratch);
-        last_cpu = cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - c;
-        return now() - s;
+      };
+      auto single_pass = [&] {
+        double c = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
+        int sets = 0;
+        double seconds = timed_window(min_window, [&] { single_set(); sets++; });
+        last_cpu = (cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - c) / sets;
+        return seconds;
       };
       auto batch_pass = [&](int threads) {
-        double s = now();
-        parallel_for(nq, threads, [&](size_t q) {
-          thread_local std::vector<float> scratch;
-          scratch.resize(dim);
-          search_one(q, scratch);
+        return timed_window(min_window, [&] {
+          parallel_for(nq, threads, [&](size_t q) {
+            thread_local std::vector<float> scratch;
+            scratch.resize(dim);
+            search_one(q, scratch);
+          });
         });
-        return now() - s;
       };
       // untimed pass with counters: hnswlib's own (hops) and the counting distance wrapper
       index->metric_distance_computations = 0;
@@ -276,7 +297,7 @@ int main(int argc, char** argv) {
       counted_function = index->fstdistfunc_;
       index->fstdistfunc_ = counting_distance;
       evaluations = 0;
-      single_pass();
+      single_set();
       index->fstdistfunc_ = counted_function;
       const double dist_per_query = static_cast<double>(evaluations) / nq;
       const double hops_per_query = static_cast<double>(index->metric_hops) / nq;
@@ -301,10 +322,10 @@ int main(int argc, char** argv) {
       for (int t : batch_threads) printf(",\"qps_batch_%dt\":%.1f", t, nq / median(batch[t]));
       printf(",\"recall\":%.4f,\"dist_per_query\":%.1f,\"hops_per_query\":%.1f,"
              "\"listed_per_query\":%.1f,\"mem_bytes_per_vector\":%.1f,\"mem_source\":\"rss delta\","
-             "\"disk_bytes_per_vector\":%.1f,\"repeats\":%d,"
+             "\"disk_bytes_per_vector\":%.1f,\"repeats\":%d,\"min_window_s\":%.2f,"
              "\"impl\":\"Debian libhnswlib-dev 0.6.2, g++ %s -O3 -march=native\"}\n",
              rec, dist_per_query, hops_per_query, listed_per_query, mem_per_vector, disk_per_vector,
-             repeats, __VERSION__);
+             repeats, min_window, __VERSION__);
       fflush(stdout);
     }
   }

@@ -6,7 +6,7 @@ is used.
 
 Usage: hnswlib_py_driver.py --data DIR --space l2|ip|cosine [--m 16] [--efc 200] [--build-threads 1]
          [--ks 10] [--efs 10,20] [--queries N] [--repeats 3] [--warmups W] [--batch-threads 1,2]
-         [--engine NAME] [--workload NAME] [--tmp DIR] [--jit-warmup SECONDS] [--sweeps N]
+         [--min-window 0.5] [--engine NAME] [--workload NAME] [--tmp DIR] [--jit-warmup SECONDS] [--sweeps N]
 Prints one JSON line per (k, ef); the fields are documented in bench/README.md.
 
   build_s        one add_items call with num_threads=--build-threads, ids 0..n-1 (build_cpu_s: process
@@ -14,7 +14,9 @@ Prints one JSON line per (k, ef); the fields are documented in bench/README.md.
   qps_single     one knn_query call per query (a 1-D array), num_threads=1 (qps_single_cpu: by the
                  thread's CPU time, time.thread_time)
   qps_batch_<T>t one knn_query call for the whole query set with num_threads=T
-Medians of --repeats passes after at least --warmups warm-up passes (default 1; GraalPy 2, the JIT compiles the
+A pass goes over the query set as many times as it takes to last --min-window seconds (one set at a low
+ef lasts a few ms, too short to time alone; under GraalPy a collection or a compilation in it would weigh
+on the whole figure) and counts the time per set. Medians of --repeats passes after at least --warmups warm-up passes (default 1; GraalPy 2, the JIT compiles the
 loop) and until two in a row agree within 10% (at most 5x --warmups single passes, 3x batch passes);
 under GraalPy, first at least --jit-warmup seconds (default 60) of searches and until their rate settles (at most
 3x as long), then one unmeasured sweep over every (k, ef) (--sweeps 2: a new loop is compiled in the background
@@ -99,6 +101,18 @@ def search_each(index, rows, k, labels, dists):
         dists[q] = d[0]
 
 
+def timed_window(run, min_seconds):
+    """(seconds per call of `run`, calls): calls it again until `min_seconds` have passed (at least once)."""
+    start = time.perf_counter()
+    calls = 0
+    while True:
+        run()
+        calls += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return elapsed / calls, calls
+
+
 def settle(run_pass, at_least, at_most):
     """Runs a pass at least `at_least` times and until two passes in a row take times within 10% of
     each other (at most `at_most`): under GraalPy each new (k, ef) loop is compiled anew."""
@@ -127,6 +141,8 @@ def main():
     p.add_argument("--queries", type=int, default=0)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--batch-threads", type=int_list, default=[1, 2])
+    p.add_argument("--min-window", type=float, default=0.5,
+                   help="seconds a timed pass lasts at least, going over the query set again (default 0.5)")
     p.add_argument("--warmups", type=int, default=None, help="default: 1, GraalPy 2 (the JIT compiles the loop)")
     p.add_argument("--jit-warmup", type=float, default=None,
                    help="at least this many seconds of searches before any measurement, then until the rate "
@@ -186,14 +202,12 @@ def measure(a, index, rows, queries, gt, gt_dist, warmups, measured, build):
             dists = np.empty((nq, k), dtype=np.float32)
 
             def single_pass():
-                s, c = time.perf_counter(), time.thread_time()
-                search_each(index, rows, k, labels, dists)
-                return time.perf_counter() - s, time.thread_time() - c
+                c = time.thread_time()
+                seconds, sets = timed_window(lambda: search_each(index, rows, k, labels, dists), a.min_window)
+                return seconds, (time.thread_time() - c) / sets
 
             def batch_pass(threads):
-                s = time.perf_counter()
-                index.knn_query(queries, k=k, num_threads=threads)
-                return time.perf_counter() - s
+                return timed_window(lambda: index.knn_query(queries, k=k, num_threads=threads), a.min_window)[0]
 
             settle(lambda: single_pass()[0], warmups, 5 * warmups)
             for t in a.batch_threads:
@@ -219,6 +233,7 @@ def measure(a, index, rows, queries, gt, gt_dist, warmups, measured, build):
                          "hops_per_query": None, "mem_bytes_per_vector": round(mem_per_vector, 1),
                          "mem_source": "rss delta",
                          "disk_bytes_per_vector": round(disk_per_vector, 1), "repeats": a.repeats,
+                         "min_window_s": a.min_window,
                          "impl": f"{platform.python_implementation()} {platform.python_version()}, "
                                  f"hnswlib from {os.path.dirname(hnswlib.__file__) or hnswlib.__name__}"})
             print(json.dumps(line), flush=True)

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The measurement protocol of every driver in bench/, for engines on the JVM: build once, then for each
- * (k, ef) warm up, time {@code repeats} single-query passes and batch passes, and print one {@link Line}.
+ * (k, ef) warm up, time {@code repeats} single-query passes and batch passes (each over the query set as
+ * many times as it takes to last {@code --min-window} seconds), and print one {@link Line}.
  * Subclasses say how to build and search; the timing and recall code is shared so the Lucene anchor
  * and our engine are measured identically (and as bench/cpp/hnswlib_driver.cpp measures hnswlib).
  */
@@ -111,6 +112,7 @@ public abstract class Driver {
     int repeats = options.integer("repeats");
     int warmups = options.integer("warmups");
     int[] batchThreads = options.integers("batch-threads");
+    double minWindow = options.decimal("min-window");
 
     long t0 = System.nanoTime();
     long c0 = processCpuNanos();
@@ -149,14 +151,18 @@ public abstract class Driver {
         Double[] stats = null;
         for (int r = 0; r < repeats; r++) {
           long cpu0 = THREADS.getCurrentThreadCpuTime();
-          singleSeconds[r] = Line.time(single);
-          singleCpuSeconds[r] = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e9;
+          int[] sets = {0};
+          singleSeconds[r] = Line.timeWindow(() -> {
+            single.run();
+            sets[0]++;
+          }, minWindow);
+          singleCpuSeconds[r] = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e9 / sets[0];
           if (r == 0) {
-            stats = stats();
+            stats = stats();  // per query: the same whatever the number of sets
           }
           for (int i = 0; i < batchThreads.length; i++) {
             int t = batchThreads[i];
-            batchSeconds[i][r] = Line.time(() -> searchBatch(k, t, batchLabels, batchDistances));
+            batchSeconds[i][r] = Line.timeWindow(() -> searchBatch(k, t, batchLabels, batchDistances), minWindow);
           }
         }
         double recall = workload.recall(labels, distances, k);
@@ -179,6 +185,7 @@ public abstract class Driver {
             .put("mem_source", memorySource())
             .put("disk_bytes_per_vector", disk < 0 ? null : Line.round(disk, 1))
             .put("repeats", repeats)
+            .put("min_window_s", minWindow)
             .put("impl", impl());
         System.out.println(line);
         System.out.flush();

@@ -70,6 +70,23 @@ public final class Line {
     return (System.nanoTime() - t0) / 1e9;
   }
 
+  /**
+   * Seconds per run of {@code pass}, run again until {@code minSeconds} have passed (at least once): one
+   * query set at a low ef lasts a few milliseconds, too short to time alone.
+   */
+  public static double timeWindow(Pass pass, double minSeconds) throws Exception {
+    long t0 = System.nanoTime();
+    long limit = (long) (minSeconds * 1e9);
+    int runs = 0;
+    long elapsed;
+    do {
+      pass.run();
+      runs++;
+      elapsed = System.nanoTime() - t0;
+    } while (elapsed < limit);
+    return elapsed / 1e9 / runs;
+  }
+
   /** A timed pass over the queries. */
   @FunctionalInterface
   public interface Pass {

@@ -14,6 +14,7 @@ public final class Options {
   public Options(String[] args, String defaultEngine) {
     values.putAll(Map.of("space", "l2", "m", "16", "efc", "200", "build-threads", "1", "ks", "10",
         "efs", "10", "queries", "0", "repeats", "3", "batch-threads", "1,2", "warmups", "2"));
+    values.put("min-window", "0.5");
     values.put("engine", defaultEngine);
     values.put("workload", "");
     values.put("tmp", System.getProperty("java.io.tmpdir"));
@@ -26,7 +27,7 @@ public final class Options {
     if (!values.containsKey("data")) {
       throw new IllegalArgumentException("usage: --data DIR --space l2|ip|cosine [--m 16] [--efc 200] "
           + "[--build-threads 1] [--ks 10] [--efs 10,20] [--queries N] [--repeats 3] [--batch-threads 1,2] "
-          + "[--warmups 2] [--engine NAME] [--workload NAME] [--tmp DIR] [--index FILE] [--save FILE]");
+          + "[--warmups 2] [--min-window 0.5] [--engine NAME] [--workload NAME] [--tmp DIR] [--index FILE] [--save FILE]");
     }
   }
 
@@ -50,6 +51,10 @@ public final class Options {
       throw new IllegalArgumentException("--" + key + " is required");
     }
     return value;
+  }
+
+  public double decimal(String key) {
+    return Double.parseDouble(values.get(key));
   }
 
   public int[] integers(String key) {
