@@ -262,8 +262,10 @@ How to read it:
   processes on a shared machine do not inflate (`QPS single wall`: the same by the wall clock);
   `QPS batch Tt` is one call for the whole query set on T threads, wall clock (hnswlib's Python
   `knn_query(num_threads=T)`; the C++ driver uses the same atomic-counter thread pool; our engine's
-  `searchBatch`). Medians of several passes after warm-up passes; with `--rounds N` also the median over
-  N alternating runs of every engine.
+  `searchBatch`). Each timed pass goes over the query set again until it has lasted `--min-window`
+  seconds (default 0.5; `min_window_s` in the results file) and counts the time per set. Medians of
+  several passes after warm-up passes; with `--rounds N` also the median over N alternating runs of
+  every engine.
 - `recall@k`: returned labels among the exact k nearest (ties at the k-th distance count), ground truth
   by float64 brute force.
 - `dist/query`: distance evaluations per query, upper levels included (C++: a counting wrapper around
