@@ -15,10 +15,11 @@ import time
 
 REFERENCE = "hnswlib-cpp-native"
 KEY = ("workload", "build_threads", "k", "ef")
-TIMINGS = ("build_s", "build_cpu_s", "qps_single", "qps_single_cpu", "qps_batch_1t", "qps_batch_2t")
+TIMINGS = ("build_s", "build_cpu_s", "build_jit_s", "qps_single", "qps_single_cpu", "qps_batch_1t", "qps_batch_2t")
 COLUMNS = [  # (header, field or function)
     ("engine", "engine"), ("workload", "workload"), ("threads", "build_threads"), ("k", "k"), ("ef", "ef"),
-    ("build s", "build_s"), ("build cpu s", "build_cpu_s"), ("QPS single", "qps_single_cpu"),
+    ("build s", "build_s"), ("build cpu s", "build_cpu_s"), ("build jit s", "build_jit_s"),
+    ("QPS single", "qps_single_cpu"),
     ("QPS single wall", "qps_single"), ("QPS batch 1t", "qps_batch_1t"),
     ("QPS batch 2t", "qps_batch_2t"), ("recall@k", "recall"), ("dist/query", "dist_per_query"),
     ("tied queries", "tied_share"), ("mem B/vec", "mem_bytes_per_vector"), ("disk B/vec", "disk_bytes_per_vector"),
@@ -88,7 +89,7 @@ def fmt(value, field):
         return f"{value:.4f}"
     if field == "tied_share":
         return f"{100 * value:.1f}%"
-    if field in ("build_s", "build_cpu_s"):
+    if field in ("build_s", "build_cpu_s", "build_jit_s"):
         return f"{value:.2f}"
     if isinstance(value, float):
         return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}"
@@ -256,7 +257,9 @@ NOTES = """\
 How to read it:
 
 - One build per engine and workload (`threads` = build threads; `build s` wall-clock seconds, `build cpu s`
-  the CPU seconds of the whole process over the build, JIT and GC threads included). Then for each k and
+  the CPU seconds of the whole process over the build, JIT and GC threads included; `build jit s`, JVM
+  engines only: HotSpot's JIT compilers' time within it, by the JVM's CompilationMXBean, which on two cores
+  takes its share from a two-thread build). Then for each k and
   ef: `QPS single` is one search call per query on one thread (hnswlib's `searchKnn`, Python `knn_query`
   of one row, Java `HnswIndex.search`) timed by that thread's CPU clock, which time slices lost to other
   processes on a shared machine do not inflate (`QPS single wall`: the same by the wall clock);

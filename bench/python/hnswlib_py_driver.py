@@ -10,7 +10,8 @@ Usage: hnswlib_py_driver.py --data DIR --space l2|ip|cosine [--m 16] [--efc 200]
 Prints one JSON line per (k, ef); the fields are documented in bench/README.md.
 
   build_s        one add_items call with num_threads=--build-threads, ids 0..n-1 (build_cpu_s: process
-                 CPU seconds over the same span)
+                 CPU seconds over the same span; build_jit_s, under GraalPy only: HotSpot's JIT compilers'
+                 time over it, which on 2 cores competes with the build)
   qps_single     one knn_query call per query (a 1-D array), num_threads=1 (qps_single_cpu: by the
                  thread's CPU time, time.thread_time)
   qps_batch_<T>t one knn_query call for the whole query set with num_threads=T
@@ -47,6 +48,16 @@ def read_vecs(path, dtype=np.float32):
 def rss_bytes():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def jit_seconds():
+    """HotSpot's accumulated JIT seconds (C1 and C2; Truffle's compilations of Python are not counted) under
+    GraalPy, through Java interop; None elsewhere."""
+    if platform.python_implementation() != "GraalVM":
+        return None
+    import java  # GraalPy's host interop module
+    jit = java.type("java.lang.management.ManagementFactory").getCompilationMXBean()
+    return jit.getTotalCompilationTime() / 1e3 if jit and jit.isCompilationTimeMonitoringSupported() else None
 
 
 def median(values):
@@ -168,12 +179,13 @@ def main():
 
     gc.collect()
     rss0 = rss_bytes()
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, jit0 = time.perf_counter(), time.process_time(), jit_seconds()
     index = hnswlib.Index(space=a.space, dim=dim)
     index.init_index(max_elements=n, ef_construction=a.efc, M=a.m, random_seed=100)
     index.add_items(base, ids, num_threads=a.build_threads)
     build_s = time.perf_counter() - t0
     build_cpu_s = time.process_time() - c0
+    build_jit_s = None if jit0 is None else jit_seconds() - jit0
     gc.collect()
     mem_per_vector = (rss_bytes() - rss0) / n
 
@@ -189,12 +201,12 @@ def main():
     sweeps = a.sweeps if a.sweeps is not None else 2 if graalpy else 1
     for sweep in range(sweeps):
         measure(a, index, rows, queries, gt, gt_dist, warmups, measured=sweep == sweeps - 1,
-                build=(n, dim, nq, build_s, build_cpu_s, mem_per_vector, disk_per_vector))
+                build=(n, dim, nq, build_s, build_cpu_s, build_jit_s, mem_per_vector, disk_per_vector))
 
 
 def measure(a, index, rows, queries, gt, gt_dist, warmups, measured, build):
     """One sweep over every (k, ef): settles each pass, then (if `measured`) prints its JSON line."""
-    n, dim, nq, build_s, build_cpu_s, mem_per_vector, disk_per_vector = build
+    n, dim, nq, build_s, build_cpu_s, build_jit_s, mem_per_vector, disk_per_vector = build
     for k in a.ks:
         for ef in a.efs:
             index.set_ef(ef)
@@ -225,6 +237,7 @@ def measure(a, index, rows, queries, gt, gt_dist, warmups, measured, build):
             line = {"engine": a.engine, "workload": a.workload, "space": a.space, "n": n, "dim": dim, "nq": nq,
                     "m": a.m, "efc": a.efc, "build_threads": a.build_threads, "k": k, "ef": ef,
                     "build_s": round(build_s, 3), "build_cpu_s": round(build_cpu_s, 3),
+                    "build_jit_s": None if build_jit_s is None else round(build_jit_s, 3),
                     "qps_single": round(nq / median(single), 1),
                     "qps_single_cpu": round(nq / median(single_cpu), 1) if median(single_cpu) > 0 else None}
             for t in a.batch_threads:

@@ -93,6 +93,15 @@ public abstract class Driver {
         java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
+  /**
+   * HotSpot's JIT compilers' accumulated time (C1 and C2 threads, the elapsed time of their tasks), within the
+   * process CPU: a short build's JIT takes its share of two cores from a two-thread build; -1 if unsupported.
+   */
+  private static long jitMillis() {
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+  }
+
   protected ExecutorService pool(int threads) {
     if (pool == null) {
       pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
@@ -116,9 +125,11 @@ public abstract class Driver {
 
     long t0 = System.nanoTime();
     long c0 = processCpuNanos();
+    long jit0 = jitMillis();
     build(options.integer("build-threads"));
     double buildSeconds = buildSeconds((System.nanoTime() - t0) / 1e9);
     double buildCpuSeconds = (processCpuNanos() - c0) / 1e9;
+    Double buildJitSeconds = jit0 < 0 ? null : (jitMillis() - jit0) / 1e3;
     double memory = memoryBytes() / n;
     double disk = diskBytes(Path.of(options.get("tmp"))) / n;
 
@@ -169,6 +180,7 @@ public abstract class Driver {
         double batchRecall = workload.recall(batchLabels, batchDistances, k);
         Line line = Line.header(options, workload, k, ef, buildSeconds)
             .put("build_cpu_s", Line.round(buildCpuSeconds, 3))
+            .put("build_jit_s", buildJitSeconds == null ? null : Line.round(buildJitSeconds, 3))
             .put("qps_single", Line.round(nq / Line.median(singleSeconds), 1))
             .put("qps_single_cpu", Line.round(nq / Line.median(singleCpuSeconds), 1));
         for (int i = 0; i < batchThreads.length; i++) {
