@@ -11,10 +11,13 @@ import java.util.Arrays;
  * one short array move; the two heaps cost two sifts of unpredictable branches.
  *
  * <p>When distances tie, which of the tied nodes hnswlib expands first or drops depends on its heaps'
- * layout. The beam stops before such a choice and reports it through {@link #irregular()}; it logs
- * every insertion and expansion, so that the caller can {@link #replay} them into hnswlib's two heaps,
- * which then have the very layout hnswlib's have at that point, and go on from there on the heaps. A
- * NaN distance cannot be replayed (the heaps' order breaks on it): the caller searches again.
+ * layout. The beam logs every insertion and expansion. Where the nearest unexpanded nodes tie, it
+ * brings a copy of hnswlib's candidate heap up to date from the log and expands the node that heap
+ * pops. Where the result heap's layout would decide (which of the farthest nodes it dropped), the beam
+ * stops and reports it through {@link #irregular()}: the caller can {@link #replay} the log into
+ * hnswlib's two heaps, which then have the very layout hnswlib's have at that point, and go on from
+ * there on the heaps. A NaN distance cannot be replayed (the heaps' order breaks on it): the caller
+ * searches again.
  */
 final class Beam {
   // an entry is the distance's order-preserving int high, the node id low, with bit 31 set once expanded
@@ -37,10 +40,16 @@ final class Beam {
   // every insertion's entry and every expansion's (with EXPANDED set), in order
   private long[] log;
   private int logSize;
+  // hnswlib's candidate heap after the first candidatesLogged events of the log, for ties between the
+  // nearest unexpanded nodes: the one it pops is the one to expand
+  private final StdHeap candidates;
+  private int candidatesLogged;
+  private boolean metTie;
 
   Beam(int initialCapacity) {
     entries = new long[Math.max(4, initialCapacity)];
     log = new long[2 * entries.length];
+    candidates = new StdHeap(entries.length);
   }
 
   /** Empties the beam for a search that keeps the {@code ef} nearest nodes. */
@@ -53,6 +62,9 @@ final class Beam {
     sawNaN = false;
     droppedTie = false;
     logSize = 0;
+    candidates.clear();
+    candidatesLogged = 0;
+    metTie = false;
   }
 
   int size() {
@@ -124,22 +136,24 @@ final class Beam {
   }
 
   /**
-   * Marks the nearest unexpanded node expanded and returns it; or, if hnswlib's heaps would choose
-   * between nodes at its distance, returns -1 and leaves the beam as it is, {@link #irregular()}.
+   * Marks the node hnswlib pops next, the nearest unexpanded one, expanded and returns it; or, if
+   * hnswlib would pop a node the beam dropped, returns -1 and leaves the beam as it is,
+   * {@link #irregular()}.
    */
   int expandNext() {
     long entry = entries[next];
     int order = (int) (entry >> 32);
+    // hnswlib pops a node it dropped too when that is as near as the farthest kept
+    if (droppedTie && order >= droppedTieOrder) {
+      tied = true;
+      return -1;
+    }
     int after = next + 1;
     while (after < size && (entries[after] & EXPANDED) != 0) {
       after++;
     }
-    // hnswlib pops one of the nearest unexpanded, which one its heap's layout decides; and it pops a
-    // node it dropped too when that is as near as the farthest kept
-    if ((after < size && (int) (entries[after] >> 32) == order)
-        || (droppedTie && order >= droppedTieOrder)) {
-      tied = true;
-      return -1;
+    if (after < size && (int) (entries[after] >> 32) == order) {
+      return expandTied(order);
     }
     entries[next] = entry | EXPANDED;
     log(entry | EXPANDED);
@@ -148,15 +162,56 @@ final class Beam {
     return (int) (entry & ID_MASK);
   }
 
+  // several nearest unexpanded nodes at one distance: hnswlib pops one of them, which one its heap's
+  // layout decides
+  private int expandTied(int order) {
+    metTie = true;
+    if (sawNaN) {
+      // the heap's order breaks on a NaN: the caller searches again
+      tied = true;
+      return -1;
+    }
+    for (; candidatesLogged < logSize; candidatesLogged++) {
+      long event = log[candidatesLogged];
+      if ((event & EXPANDED) != 0) {
+        candidates.pop();
+      } else {
+        candidates.push(-Float.intBitsToFloat(sortable((int) (event >> 32))), (int) (event & ID_MASK));
+      }
+    }
+    int node = candidates.topId();
+    for (int i = next; i < size && (int) (entries[i] >> 32) == order; i++) {
+      long entry = entries[i];
+      if ((entry & ID_MASK) == node && (entry & EXPANDED) == 0) {
+        entries[i] = entry | EXPANDED;
+        log(entry | EXPANDED);
+        while (next < size && (entries[next] & EXPANDED) != 0) {
+          next++;
+        }
+        expansions++;
+        return node;
+      }
+    }
+    // hnswlib's heap pops a node the beam does not hold at that distance, which the beam's invariants
+    // rule out: stop, and let the caller go on from the replayed heaps
+    tied = true;
+    return -1;
+  }
+
+  /** True if nearest unexpanded nodes tied since {@link #reset}, which hnswlib's candidate heap chose between. */
+  boolean metTie() {
+    return metTie;
+  }
+
   /** How many nodes were expanded since {@link #reset}. */
   int expansions() {
     return expansions;
   }
 
   /**
-   * True if a NaN was kept or hnswlib's heaps would choose between nodes at equal distances: the
-   * nearest unexpanded ones, or the farthest when one had to go (a dropped node as near as the farthest
-   * kept is still expanded). Ties elsewhere change nothing.
+   * True if a NaN was kept or hnswlib's result heap chose between nodes at equal distances: the
+   * farthest when one had to go, and a dropped node as near as the farthest kept is still expanded.
+   * Ties elsewhere change nothing.
    */
   boolean irregular() {
     return tied || sawNaN || droppedTie;

@@ -7,8 +7,9 @@ import java.util.function.LongPredicate;
  * hnswlib's {@code searchKnn}: greedy descent through the upper levels (deleted nodes still route),
  * then a beam search of width {@code max(ef, k)} on level 0. Without deletions or filter it runs the
  * "bare-bone" loop, which stops as soon as the best candidate is farther than the worst kept result,
- * on a {@link Beam} rather than hnswlib's two heaps (the same nodes visited in the same order, until
- * hnswlib's heaps would choose between tied distances: from there it goes on on the heaps, rebuilt as
+ * on a {@link Beam} rather than hnswlib's two heaps (the same nodes visited in the same order, the
+ * beam consulting a copy of hnswlib's candidate heap where the nearest distances tie, until hnswlib's
+ * result heap would choose between tied distances: from there it goes on on the heaps, rebuilt as
  * hnswlib's are at that point); otherwise rejected nodes are expanded but never kept, and the stop also
  * needs a full result set.
  *
@@ -65,6 +66,9 @@ final class GraphSearcher {
       // which of two nodes tied at the k-th distance hnswlib keeps, its heap's layout decides
       boolean tiedAtK = beam.size() > k && beam.tiesNext(k - 1);
       if (!beam.irregular() && !tiedAtK) {
+        if (beam.metTie()) {
+          scratch.tiedCount++;
+        }
         scratch.distanceCount += distances;
         scratch.hopCount += beam.expansions();
         for (int i = 0, n = Math.min(k, beam.size()); i < n; i++) {
@@ -94,8 +98,8 @@ final class GraphSearcher {
 
   /**
    * hnswlib's bare-bone search of one level, on the scratch's {@link Beam} of width {@code ef}: the
-   * nodes it visits and keeps are hnswlib's as long as no two distances tie. Returns the number of
-   * distances computed. Stops where hnswlib's heaps would choose between tied nodes, the beam then
+   * nodes it visits and keeps are hnswlib's as long as its result heap need not choose between tied
+   * distances. Returns the number of distances computed. Stops where it would, the beam then
    * {@link Beam#irregular}: the caller goes on from its {@link Beam#replay}. Keeps deleted nodes as
    * any others: for graphs without.
    */

@@ -9,7 +9,7 @@ package io.hnswj;
  * @param queries searches run
  * @param distanceEvaluations distances computed, upper levels included
  * @param hops nodes whose neighbour lists were read
- * @param tiedSearches searches that went on on hnswlib's heaps because distances tied (see {@link Beam})
+ * @param tiedSearches searches that met distances tied where hnswlib's heaps choose (see {@link Beam})
  */
 public record SearchStats(long queries, long distanceEvaluations, long hops, long tiedSearches) {
 
@@ -21,7 +21,7 @@ public record SearchStats(long queries, long distanceEvaluations, long hops, lon
     return queries == 0 ? 0 : (double) hops / queries;
   }
 
-  /** The share of searches that met a tie hnswlib's heaps decide and went on on them. */
+  /** The share of searches that met a tie hnswlib's heaps decide. */
   public double tiedShare() {
     return queries == 0 ? 0 : (double) tiedSearches / queries;
   }

@@ -63,9 +63,13 @@ class BeamTest {
     beam.insert(2f, 2);
     beam.insert(2f, 3);
     assertEquals(1, beam.expandNext());
-    assertFalse(beam.irregular(), "a tie behind the nearest unexpanded node changes nothing yet");
-    beam.expandNext();
-    assertTrue(beam.irregular(), "two nearest unexpanded nodes at one distance");
+    assertFalse(beam.metTie(), "a tie behind the nearest unexpanded node changes nothing yet");
+    // libstdc++'s pop_heap moves the last pushed, 3, into the hole below 2: 2 is on top
+    assertEquals(2, beam.expandNext(), "two nearest unexpanded nodes at one distance: the one hnswlib pops");
+    assertTrue(beam.metTie());
+    assertFalse(beam.irregular(), "the candidate heap's choice needs no replay");
+    assertEquals(3, beam.expandNext());
+    assertFalse(beam.hasUnexpanded());
 
     beam.reset(3);
     beam.insert(1f, 1);
@@ -80,8 +84,8 @@ class BeamTest {
     beam.reset(8);
     beam.insert(-0.0f, 1);
     beam.insert(0.0f, 2);
-    beam.expandNext();
-    assertTrue(beam.irregular(), "-0.0 and 0.0 compare equal");
+    assertEquals(1, beam.expandNext(), "pushed first, on top");
+    assertTrue(beam.metTie(), "-0.0 and 0.0 compare equal");
 
     beam.reset(8);
     beam.insert(Float.NaN, 1);
@@ -95,15 +99,16 @@ class BeamTest {
 
   /**
    * Drives a beam and hnswlib's two heaps with the same nodes, at distances that tie often: up to the
-   * beam's stop they accept and expand the same nodes, the beam stops exactly where hnswlib's candidate
-   * heap would choose between tied nodes (or pop a dropped one still as near as the farthest kept), and
-   * its replay rebuilds both heaps element for element.
+   * beam's stop they accept and expand the same nodes (between tied nearest nodes, the one hnswlib's
+   * candidate heap pops), the beam stops exactly where hnswlib would pop a dropped node still as near
+   * as the farthest kept, and its replay rebuilds both heaps element for element.
    */
   @Test
   void replaysIntoHnswlibsHeapsUpToItsStop() {
     long seed = 20261205;
     Random random = new Random(seed);
     int stops = 0;
+    int tiesChosen = 0;
     for (int round = 0; round < 2000; round++) {
       int ef = 1 + random.nextInt(12);
       int spread = 2 + random.nextInt(60);
@@ -150,6 +155,9 @@ class BeamTest {
           candidates.pop();
         }
       }
+      if (beam.metTie()) {
+        tiesChosen++;
+      }
       if (!stopped && !beam.irregular()) {
         continue;
       }
@@ -160,7 +168,8 @@ class BeamTest {
       assertSameLayout(candidates, replayedCandidates, "seed " + seed + " round " + round);
       assertSameLayout(top, replayedTop, "seed " + seed + " round " + round);
     }
-    assertTrue(stops > 500, "only " + stops + " rounds met a tie; seed " + seed);
+    assertTrue(stops > 500, "only " + stops + " rounds stopped; seed " + seed);
+    assertTrue(tiesChosen > 500, "only " + tiesChosen + " rounds chose between tied nearest nodes; seed " + seed);
   }
 
   private static void assertSameLayout(StdHeap expected, StdHeap actual, String message) {
