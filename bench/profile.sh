@@ -76,8 +76,10 @@ for w in ${workloads//,/ }; do
   /usr/bin/python3 "$root/bench/subset.py" "$cache/$w" "$data" "$rows"
   eval "$(/usr/bin/python3 -c 'import json, sys; m = json.load(open(sys.argv[1]))
 print("space=%s efs=%s" % (m["space"], ",".join(map(str, m["efs"]))))' "$data/meta.json")"
+  # --min-window 0: each pass over the query set once, so that both engines answer the same queries
+  # (a window would give the faster one more of them)
   common=(--data "$data" --workload "$w" --space "$space" --m 16 --efc 200 --build-threads 1 --ks 10
-    --batch-threads 1 --tmp "$dir")
+    --batch-threads 1 --min-window 0 --tmp "$dir")
   graph="$dir/graph-cpp.bin"
   rm -f "$graph"
   profile_run cpp-build "$dir" "$out/hnswlib_driver" "${common[@]}" --efs 10 --queries 10 --repeats 1 \

@@ -94,7 +94,8 @@ final class GraphInserter {
   }
 
   // searches the layer on the beam; false if its nodes are not hnswlib's result yet: the beam stopped at
-  // a tie, or the heuristic would meet tied candidates among fewer than M (see fewWithTies)
+  // a tie hnswlib's result heap decides, or the heuristic would meet tied candidates among fewer than M
+  // (see fewWithTies)
   private boolean searchOnBeam(Scratch scratch, MemorySegment query, int entry, int layer) {
     searcher.searchBeam(scratch, query, entry, layer, efConstruction);
     return !scratch.beam.irregular() && !fewWithTies(scratch.beam);
