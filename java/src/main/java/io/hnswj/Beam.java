@@ -172,12 +172,7 @@ final class Beam {
       return -1;
     }
     for (; candidatesLogged < logSize; candidatesLogged++) {
-      long event = log[candidatesLogged];
-      if ((event & EXPANDED) != 0) {
-        candidates.pop();
-      } else {
-        candidates.push(-Float.intBitsToFloat(sortable((int) (event >> 32))), (int) (event & ID_MASK));
-      }
+      replayIntoCandidates(log[candidatesLogged], candidates);
     }
     int node = candidates.topId();
     for (int i = next; i < size && (int) (entries[i] >> 32) == order; i++) {
@@ -231,14 +226,9 @@ final class Beam {
     top.clear();
     for (int i = 0; i < logSize; i++) {
       long event = log[i];
-      if ((event & EXPANDED) != 0) {
-        assert candidates.topId() == (int) (event & ID_MASK) : "the beam expanded what hnswlib pops";
-        candidates.pop();
-      } else {
-        float distance = Float.intBitsToFloat(sortable((int) (event >> 32)));
-        int node = (int) (event & ID_MASK);
-        candidates.push(-distance, node);
-        top.push(distance, node);
+      replayIntoCandidates(event, candidates);
+      if ((event & EXPANDED) == 0) {
+        top.push(distanceOf(event), (int) (event & ID_MASK));
         if (top.size() > capacity) {
           top.pop();
         }
@@ -247,13 +237,27 @@ final class Beam {
     return top.topKey();
   }
 
+  // one logged event on hnswlib's candidate heap: an expansion pops, an insertion pushes the negated distance
+  private static void replayIntoCandidates(long event, StdHeap candidates) {
+    if ((event & EXPANDED) != 0) {
+      assert candidates.topId() == (int) (event & ID_MASK) : "the beam expanded what hnswlib pops";
+      candidates.pop();
+    } else {
+      candidates.push(-distanceOf(event), (int) (event & ID_MASK));
+    }
+  }
+
+  private static float distanceOf(long entry) {
+    return Float.intBitsToFloat(sortable((int) (entry >> 32)));
+  }
+
   /** True if the nodes at positions {@code i} and {@code i + 1} are at the same distance. */
   boolean tiesNext(int i) {
     return (int) (entries[i] >> 32) == (int) (entries[i + 1] >> 32);
   }
 
   float distanceAt(int i) {
-    return Float.intBitsToFloat(sortable((int) (entries[i] >> 32)));
+    return distanceOf(entries[i]);
   }
 
   int nodeAt(int i) {
